@@ -1,0 +1,175 @@
+"""The learner-side server. Runs INSIDE the sandbox, never in the grader process.
+
+Started as ``python -m autograde.learner`` by :mod:`autograde.sandbox`. It first applies
+its resource limits (and, in the fallback sandbox, its own seccomp filter and uid drop),
+imports the modules the assignment needs (so a warm process is ready before a submission
+arrives), says "ready", and then serves requests from the grader:
+
+- ``run_cell``: execute one code cell of the submission in the notebook namespace;
+- ``call``: call a function defined by the cells; ``call_method`` / ``getattr`` on a
+  remote handle; ``release`` a handle; ``defined``: which names exist.
+
+Everything up to the first ``run_cell`` is trusted code; after it, nothing in this process
+is, which is why the grader validates every reply (see :mod:`autograde.protocol`).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import resource
+import sys
+import traceback
+from typing import Any
+
+from autograde import protocol
+
+
+def _apply_limits(limits: dict[str, int]) -> None:
+    names = {"as": resource.RLIMIT_AS, "cpu": resource.RLIMIT_CPU, "nofile": resource.RLIMIT_NOFILE,
+             "fsize": resource.RLIMIT_FSIZE, "nproc": resource.RLIMIT_NPROC, "core": resource.RLIMIT_CORE}
+    for key, value in limits.items():
+        resource.setrlimit(names[key], (value, value))
+
+
+class _NoShell:
+    """Stands in for IPython: magics and shell escapes in learner cells do nothing here."""
+
+    def __call__(self) -> "_NoShell":
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+_NoShell = _NoShell()
+
+
+class Server:
+    def __init__(self, fd_in: int, fd_out: int) -> None:
+        self.fd_in = fd_in
+        self.fd_out = fd_out
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__,
+                                          "get_ipython": _NoShell}
+        self.handles: dict[int, Any] = {}
+        self.next_handle = 1
+
+    # -- handles
+    def _make_handle(self, obj: Any) -> protocol.Handle:
+        hid = self.next_handle
+        self.next_handle += 1
+        self.handles[hid] = obj
+        return protocol.Handle(hid, type(obj).__module__ + "." + type(obj).__qualname__)
+
+    def _resolve(self, handle: protocol.Handle) -> Any:
+        try:
+            return self.handles[handle.id]
+        except KeyError:
+            raise LookupError(f"unknown handle {handle.id}") from None
+
+    def _decode(self, msg: protocol.Message, key: str) -> Any:
+        return protocol.decode_value(msg.header.get(key), msg.blobs, self._resolve)
+
+    # -- ops
+    def op_run_cell(self, msg: protocol.Message) -> dict:
+        code = msg.header["code"]
+        compiled = compile(code, f"<cell {msg.header.get('cell', '?')}>", "exec")
+        exec(compiled, self.namespace)
+        return {}
+
+    def op_defined(self, msg: protocol.Message) -> dict:
+        return {"value": [n for n in msg.header["names"] if callable(self.namespace.get(n))]}
+
+    def op_call(self, msg: protocol.Message) -> Any:
+        name = msg.header["name"]
+        if name not in self.namespace:
+            raise NameError(f"name '{name}' is not defined in your notebook")
+        return self._invoke(self.namespace[name], msg)
+
+    def op_call_method(self, msg: protocol.Message) -> Any:
+        target = self._resolve(protocol.Handle(msg.header["handle"], ""))
+        return self._invoke(getattr(target, msg.header["name"]), msg)
+
+    def op_getattr(self, msg: protocol.Message) -> Any:
+        target = self._resolve(protocol.Handle(msg.header["handle"], ""))
+        return {"value": getattr(target, msg.header["name"])}
+
+    def op_release(self, msg: protocol.Message) -> dict:
+        self.handles.pop(msg.header["handle"], None)
+        return {}
+
+    def _invoke(self, fn: Any, msg: protocol.Message) -> dict:
+        args = self._decode(msg, "args") or []
+        kwargs = self._decode(msg, "kwargs") or {}
+        value = fn(*args, **kwargs)
+        out = {"value": value}
+        if msg.header.get("return_args"):
+            out["args"] = (tuple(args), kwargs)
+        return out
+
+    # -- loop
+    def reply(self, request_id: Any, ok: bool, payload: dict) -> None:
+        blobs: list[bytes] = []
+        header: dict[str, Any] = {"id": request_id, "ok": ok}
+        for key, value in payload.items():
+            header[key] = protocol.encode_value(value, blobs, self._make_handle) if ok else value
+        protocol.write_message(self.fd_out, protocol.Message(header, blobs))
+
+    def serve(self) -> None:
+        while True:
+            try:
+                msg = protocol.read_message(self.fd_in)
+            except EOFError:
+                return
+            request_id = msg.header.get("id")
+            op = getattr(self, "op_" + str(msg.header.get("op")), None)
+            try:
+                if op is None:
+                    raise ValueError(f"unknown op {msg.header.get('op')!r}")
+                payload = op(msg)
+                try:
+                    self.reply(request_id, True, payload)
+                    continue
+                except protocol.ProtocolError as exc:
+                    raise TypeError(f"the value returned cannot be graded: {exc}") from None
+            except BaseException as exc:  # SystemExit and KeyboardInterrupt from learner code too
+                sys.stdout.flush()
+                error = {"type": type(exc).__name__, "message": _safe_str(exc)[:2000],
+                         "traceback": _learner_traceback(exc)[-4000:]}
+            self.reply(request_id, False, {"error": error})
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except BaseException:
+        return "<unprintable exception>"
+
+
+def _learner_traceback(exc: BaseException) -> str:
+    """The traceback without this server's own frames."""
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")
+                  or "/autograde/" not in f.filename]
+        return "".join(traceback.format_list(frames)) + f"{type(exc).__name__}: {_safe_str(exc)}"
+    except BaseException:
+        return ""
+
+
+def main() -> None:
+    config = json.loads(os.environ.pop("AUTOGRADE_LEARNER", "{}"))
+    fd_in, fd_out = config.get("fd_in", 3), config.get("fd_out", 4)
+    if config.get("fallback"):
+        from autograde import confine  # only in the weaker sandbox without bubblewrap
+        confine.confine_self(config["fallback"])
+    _apply_limits(config.get("limits", {}))
+    for name in config.get("preimport", []):
+        importlib.import_module(name)
+    sys.path[:0] = [p for p in config.get("path", []) if p not in sys.path]
+    server = Server(fd_in, fd_out)
+    server.reply(None, True, {"ready": True, "pid": os.getpid()})
+    server.serve()
+
+
+if __name__ == "__main__":
+    main()
