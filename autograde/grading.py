@@ -126,14 +126,14 @@ class GradingPlugin:
 
     def __init__(self, session: StudentSession) -> None:
         self.session = session
-        self.student = Student(session)
+        self._student = Student(session)
         self.outcomes: list[TestOutcome] = []
         self.internal_errors: list[str] = []
         self._feedback: dict[str, Feedback] = {}
 
     @pytest.fixture
     def student(self) -> Student:
-        return self.student
+        return self._student
 
     @pytest.fixture
     def feedback(self, request: pytest.FixtureRequest) -> Feedback:

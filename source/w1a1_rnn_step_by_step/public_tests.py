@@ -19,6 +19,10 @@ import numpy as np
 
 from rnn_utils import sigmoid, softmax
 
+__all__ = ["rnn_cell_forward_test", "rnn_forward_test", "lstm_cell_forward_test",
+           "lstm_forward_test", "rnn_cell_backward_test", "rnn_backward_test",
+           "lstm_cell_backward_test", "lstm_backward_test"]
+
 N_X, N_A, N_Y, M, T_X = 3, 5, 2, 4, 4
 
 _GREEN = "\033[92m"
