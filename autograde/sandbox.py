@@ -205,9 +205,11 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
         if spec.data_dir and spec.data_dir.exists():
             argv += ["--ro-bind", str(spec.data_dir), SANDBOX_DATA]
         argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(spec.limits.tmp_mb << 20), "--tmpfs", "/tmp",
-                 "--dir", SANDBOX_WORK, "--chdir", SANDBOX_WORK, "--seccomp", str(seccomp_r),
+                 "--dir", SANDBOX_WORK, "--remount-ro", "/", "--chdir", SANDBOX_WORK, "--seccomp", str(seccomp_r),
                  python, "-B", "-m", "autograde.learner"]
-        return Launch(argv, {}, (fd_in, fd_out, seccomp_r), "bubblewrap")
+        # bwrap itself becomes pid 1 of the sandbox, whose /proc/1/environ the learner can read:
+        # give it nothing of the grader's environment
+        return Launch(argv, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, (fd_in, fd_out, seccomp_r), "bubblewrap")
     # the weaker fallback: a private working directory and confine.py's restrictions
     work = tempfile.mkdtemp(prefix="autograde-learner-")
     os.chmod(work, 0o777)
