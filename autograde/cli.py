@@ -35,14 +35,15 @@ def _run_batch(jobs, workers: int, title: str) -> list[NotebookResult]:
 
 
 def score_table(results: list[NotebookResult], title: str) -> Table:
-    table = Table(title=title)
-    table.add_column("submission")
-    table.add_column("status")
-    table.add_column("score", justify="right")
     exercises = list(dict.fromkeys(k for r in results for k in r.exercises))
-    for ex in exercises:
-        table.add_column(ex, justify="right")
-    table.add_column("note", overflow="fold", max_width=50)
+    legend = "  ".join(f"E{i + 1}={ex}" for i, ex in enumerate(exercises))
+    table = Table(title=title, caption=legend, caption_justify="left")
+    table.add_column("submission", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    for i, _ in enumerate(exercises):
+        table.add_column(f"E{i + 1}", justify="right", no_wrap=True)
+    table.add_column("note", overflow="fold", min_width=20)
     for r in results:
         cells = []
         for ex in exercises:
@@ -75,7 +76,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.json:
         write_json(results, Path(args.json))
         console.print(f"results written to {args.json}")
-    Console().print(score_table(results, f"{assignment.id}: {len(results)} submission(s)"))
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=160)
+    out.print(score_table(results, f"{assignment.id}: {len(results)} submission(s)"))
     for r in results:
         for err in r.internal_errors:
             console.print(f"[red]internal grader error ({r.notebook}): {err}")

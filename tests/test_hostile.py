@@ -35,12 +35,16 @@ def {name}(*args, **kwargs):
 
 READ_BODY = f'''
     for path in [{str(GRADER_FILE)!r}, "../../graders", "/work", "/root/.bashrc", "/etc/shadow",
-                 {str(ROOT / "gradebook.db")!r}, "/proc/1/environ"]:
+                 {str(ROOT / "gradebook.db")!r}]:
         try:
             with open(path, "rb") as fh:
                 report.append(f"READ-OK {{path}} {{fh.read(40)!r}}")
         except Exception as exc:
             report.append(f"read-denied {{path}} {{type(exc).__name__}}")
+    try:
+        report.append("ENVIRON " + repr(open("/proc/1/environ", "rb").read(200)))
+    except Exception as exc:
+        report.append("environ-denied")
     report.append("LISTING " + repr(os.listdir("/")))
 '''
 
@@ -229,8 +233,7 @@ def test_monkeypatching_numpy_or_public_tests_gains_nothing(batch):
 def test_graders_and_secrets_are_invisible(batch):
     r = batch[0]["reads_graders"]
     text = all_feedback(r)
-    files = text.split("/proc/1/environ")[0]
-    assert "PROBE" in text and "READ-OK" not in files, text
+    assert "PROBE" in text and "READ-OK" not in text, text
     assert "s3cr3t" not in text  # not even through the sandbox's pid 1
     assert "graders" not in text.split("LISTING")[-1].split("\n")[0]
     assert ex(r, "rnn_cell_forward").score == 0

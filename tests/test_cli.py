@@ -1,0 +1,95 @@
+"""The `autograde` command as instructors and CI use it."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from conftest import ROOT, W1A1, notebook_with
+from nbgrader.api import Gradebook
+
+AUTOGRADE = [sys.executable, "-m", "autograde.cli"]
+
+
+def run(*args, cwd=ROOT, env=None):
+    return subprocess.run([*AUTOGRADE, *args], cwd=cwd, capture_output=True, text=True, timeout=900,
+                          env={**os.environ, **(env or {})})
+
+
+def test_grade_direct_mode_json_shape(w1a1, tmp_path):
+    src = w1a1.source_dir / w1a1.notebook_name
+    rel = w1a1.release_dir / w1a1.notebook_name
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{}")
+    out = tmp_path / "r.json"
+    proc = run("grade", W1A1, str(src), str(rel), str(bad), "--json", str(out), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(out.read_text())["results"]
+    assert [r["notebook"] for r in results] == [str(src), str(rel), str(bad)]
+    solution, release, broken = results
+    for r in results:
+        assert {"notebook", "assignment", "status", "message", "score", "max_score", "exercises"} <= set(r)
+        assert r["assignment"] == W1A1
+    assert solution["status"] == "graded" and solution["score"] == solution["max_score"] == 100
+    assert len(solution["exercises"]) == 8
+    for ex in solution["exercises"].values():
+        assert set(ex) >= {"score", "max_score", "feedback"} and ex["score"] == ex["max_score"]
+    assert release["status"] == "graded" and release["score"] == 0 and len(release["exercises"]) == 8
+    assert all(ex["feedback"] for ex in release["exercises"].values())
+    assert broken["status"] == "failed" and broken["message"]
+    assert "w1a1_rnn_step_by_step" in proc.stdout  # the score table
+
+
+def test_unknown_assignment_is_a_clear_error():
+    proc = run("grade", "w9_nope", "x.ipynb")
+    assert proc.returncode == 2 and "unknown assignment" in proc.stderr
+
+
+def test_help_texts():
+    for cmd in ([], ["grade"], ["release"], ["validate"]):
+        proc = run(*cmd, "--help")
+        assert proc.returncode == 0 and "usage: autograde" in proc.stdout
+
+
+def _course(tmp_path: Path) -> Path:
+    course = tmp_path / "course"
+    course.mkdir()
+    for name in ("source", "release", "graders", "datasets", "tests"):
+        if (ROOT / name).exists():
+            (course / name).symlink_to(ROOT / name)
+    return course
+
+
+def test_course_mode_records_nbgrader_gradebook_and_feedback(w1a1, tmp_path):
+    course = _course(tmp_path)
+    subs = {"alice": notebook_with(w1a1),
+            "bob": nbformat.read(str(w1a1.release_dir / w1a1.notebook_name), as_version=4),
+            "carol": notebook_with(w1a1, replace={"rnn_forward_code": "def rnn_forward(x, a0, parameters):\n"
+                                                  "    raise ValueError('not yet')\n"})}
+    for student, nb in subs.items():
+        d = course / "submitted" / student / W1A1
+        d.mkdir(parents=True)
+        nbformat.write(nb, str(d / w1a1.notebook_name))
+    (course / "submitted" / "dave" / W1A1).mkdir(parents=True)
+    (course / "submitted" / "dave" / W1A1 / w1a1.notebook_name).write_text("not json")
+    proc = run("grade", W1A1, "--course-dir", str(course), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    for student in ("alice", "bob", "carol", "dave"):
+        assert student in proc.stdout
+    assert "ETA" in proc.stderr  # the progress bar
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {s: gb.find_submission(W1A1, s).score for s in ("alice", "bob", "carol", "dave")}
+    assert scores["alice"] == 100 and scores["bob"] == 0 and scores["dave"] == 0
+    assert 0 < scores["carol"] < 100
+    page = (course / "feedback" / "carol" / W1A1 / "rnn_step_by_step.html").read_text()
+    assert "rnn_forward raised ValueError: not yet" in page and "<script" not in page
+    # nbgrader's own export sees the same grades
+    export = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "export", "--to", str(tmp_path / "g.csv"),
+                             f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert export.returncode == 0, export.stderr
+    rows = (tmp_path / "g.csv").read_text()
+    assert "alice" in rows and "100.0" in rows

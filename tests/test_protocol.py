@@ -1,0 +1,96 @@
+"""The wire format: data round-trips exactly; anything that could run code is refused."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import struct
+
+import numpy as np
+import pytest
+
+from autograde import protocol
+from autograde.protocol import Handle, Message, ProtocolError
+
+
+def roundtrip(value):
+    blobs: list[bytes] = []
+    data = protocol.encode_value(value, blobs)
+    r, w = os.pipe()
+    protocol.write_message(w, Message({"value": data}, blobs))
+    os.close(w)
+    msg = protocol.read_message(r)
+    os.close(r)
+    return protocol.decode_value(msg.header["value"], msg.blobs)
+
+
+def test_values_round_trip():
+    a = np.arange(12, dtype=np.float32).reshape(3, 4)
+    value = {"a": a, "t": (1, 2.5, None, True, "s"), "l": [np.int64(3), float("nan"), float("-inf")],
+             "$tricky": 1, "nested": {-1: a, 0: "x"}, "b": np.array([True, False]), "c": np.array(1 + 2j)}
+    out = roundtrip(value)
+    assert out["a"].dtype == np.float32 and np.array_equal(out["a"], a)
+    assert out["t"] == (1, 2.5, None, True, "s")
+    assert int(out["l"][0]) == 3 and np.isnan(out["l"][1]) and out["l"][2] == float("-inf")
+    assert out["$tricky"] == 1
+    assert set(out["nested"]) == {-1, 0} and np.array_equal(out["nested"][-1], a)
+    assert out["b"].dtype == bool and complex(out["c"]) == 1 + 2j
+
+
+def test_unsendable_objects_need_a_handle():
+    with pytest.raises(ProtocolError):
+        protocol.encode_value(object(), [])
+    made = []
+    data = protocol.encode_value([object()], [], lambda obj: made.append(obj) or Handle(7, "builtins.object"))
+    assert protocol.decode_value(data, []) == [Handle(7, "builtins.object")]
+
+
+def test_object_arrays_are_never_sent_or_loaded():
+    with pytest.raises(ProtocolError):
+        protocol.encode_value(np.array([object()], dtype=object), [])
+    buf = io.BytesIO()
+    np.save(buf, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ProtocolError):
+        protocol.decode_value({"$nd": 0}, [buf.getvalue()])
+
+
+def test_pickle_payload_is_refused():
+    evil = pickle.dumps(os.system)
+    with pytest.raises(ProtocolError):
+        protocol.decode_value({"$nd": 0}, [evil])
+
+
+@pytest.mark.parametrize("header", [b"not json", b"[1, 2]", json.dumps({"blobs": [-1]}).encode(),
+                                    json.dumps({"blobs": "x"}).encode()])
+def test_malformed_frames(header):
+    r, w = os.pipe()
+    os.write(w, struct.pack(">I", len(header)) + header)
+    os.close(w)
+    with pytest.raises(ProtocolError):
+        protocol.read_message(r)
+    os.close(r)
+
+
+def test_oversized_header_is_refused_before_reading():
+    r, w = os.pipe()
+    os.write(w, struct.pack(">I", protocol.MAX_HEADER_BYTES + 1))
+    os.close(w)
+    with pytest.raises(ProtocolError):
+        protocol.read_message(r)
+    os.close(r)
+
+
+@pytest.mark.parametrize("data", [{"$nd": 5}, {"$nd": "0"}, {"$unknown": 1}, {"$float": "1e3"},
+                                  {"$dict": [[[1], 2]]}, {"$handle": "x", "type": "t"}])
+def test_malformed_values(data):
+    with pytest.raises(ProtocolError):
+        protocol.decode_value(data, [])
+
+
+def test_deep_nesting_is_refused():
+    value = []
+    for _ in range(protocol.MAX_DEPTH + 5):
+        value = [value]
+    with pytest.raises(ProtocolError):
+        protocol.encode_value(value, [])
