@@ -7,6 +7,7 @@ submission's exercise scores become the auto_score of the matching grade cells, 
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -37,7 +38,9 @@ def record(db_url: str, assignment: Assignment, result: NotebookResult) -> None:
     if not result.student:
         raise ValueError("a gradebook record needs a student id")
     notebook_id = Path(assignment.notebook_name).stem
-    with Gradebook(db_url) as gb:
+    with Gradebook(db_url) as gb, warnings.catch_warnings():
+        # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings
+        warnings.simplefilter("ignore")
         gb.update_or_create_student(result.student)
         try:
             gb.find_submission(assignment.id, result.student)

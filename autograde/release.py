@@ -7,7 +7,9 @@ result replaces release/<assignment>/ or is compared with it file by file.
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,6 +24,10 @@ class ReleaseError(Exception):
 
 def generate(assignment: Assignment, out_dir: Path) -> None:
     """Run nbgrader's generator on the assignment's source; write the release to out_dir."""
+    # nbgrader runs the `alembic` script of its own environment when it opens a gradebook
+    bindir = os.path.dirname(os.path.abspath(sys.executable))
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config

@@ -45,7 +45,10 @@ READ_BODY = f'''
         report.append("ENVIRON " + repr(open("/proc/1/environ", "rb").read(200)))
     except Exception as exc:
         report.append("environ-denied")
-    report.append("LISTING " + repr(os.listdir("/")))
+    try:
+        report.append("LISTING " + repr(os.listdir("/")))
+    except Exception as exc:
+        report.append("listing-denied")
 '''
 
 SOCKET_BODY = '''
