@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from autograde.course import Assignment, load_assignment
 from autograde.grading import run_graders
@@ -88,11 +88,16 @@ _worker: Grader | None = None
 
 
 def _worker_grade(job: Job) -> dict:
+    """Entry point of a pool worker: one Grader per worker process, kept between jobs."""
     global _worker
     if _worker is None:
         _worker = Grader()
+    return _grade_safely(_worker, job)
+
+
+def _grade_safely(grader: Grader, job: Job) -> dict:
     try:
-        return _worker.grade(job).to_dict()
+        return grader.grade(job).to_dict()
     except Exception as exc:  # a grader-side failure on one submission must not stop the batch
         return NotebookResult(job.notebook, job.assignment, "failed", student=job.student,
                               message=f"internal error while grading: {type(exc).__name__}: {exc}").to_dict()
@@ -112,7 +117,7 @@ def grade_batch(jobs: list[Job], workers: int = 1,
         grader = Grader()
         try:
             for i, job in enumerate(jobs):
-                done(i, NotebookResult.from_dict(_worker_grade_local(grader, job)))
+                done(i, NotebookResult.from_dict(_grade_safely(grader, job)))
         finally:
             grader.close()
         return [results[i] for i in range(len(jobs))]
@@ -135,15 +140,3 @@ def grade_batch(jobs: list[Job], workers: int = 1,
                                    message="the grading worker process died while grading this notebook"))
         pending = [i for i in broken if i not in results]
     return [results[i] for i in range(len(jobs))]
-
-
-def _worker_grade_local(grader: Grader, job: Job) -> dict:
-    try:
-        return grader.grade(job).to_dict()
-    except Exception as exc:
-        return NotebookResult(job.notebook, job.assignment, "failed", student=job.student,
-                              message=f"internal error while grading: {type(exc).__name__}: {exc}").to_dict()
-
-
-def jobs_for(assignment: str, notebooks: Iterable[Path], root: Path | None = None) -> list[Job]:
-    return [Job(assignment, str(p), None, str(root) if root else None) for p in notebooks]

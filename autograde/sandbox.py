@@ -188,7 +188,8 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
                 "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv"]
         for key, value in env.items():
             argv += ["--setenv", key, value]
-        argv += ["--ro-bind", "/usr", "/usr"]
+        # /tmp first: a course or venv that lives under /tmp must be bound on top of it, not hidden by it
+        argv += ["--size", str(spec.limits.tmp_mb << 20), "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
         for link in ("bin", "lib", "lib64", "sbin"):
             target = os.readlink("/" + link) if os.path.islink("/" + link) else None
             if target:
@@ -204,8 +205,7 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
                  "--ro-bind", str(spec.course_dir), SANDBOX_COURSE]
         if spec.data_dir and spec.data_dir.exists():
             argv += ["--ro-bind", str(spec.data_dir), SANDBOX_DATA]
-        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(spec.limits.tmp_mb << 20), "--tmpfs", "/tmp",
-                 "--dir", SANDBOX_WORK, "--remount-ro", "/", "--chdir", SANDBOX_WORK, "--seccomp", str(seccomp_r),
+        argv += ["--proc", "/proc", "--dev", "/dev", "--dir", SANDBOX_WORK, "--remount-ro", "/", "--chdir", SANDBOX_WORK, "--seccomp", str(seccomp_r),
                  python, "-B", "-m", "autograde.learner"]
         # bwrap itself becomes pid 1 of the sandbox, whose /proc/1/environ the learner can read:
         # give it nothing of the grader's environment

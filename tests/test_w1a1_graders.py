@@ -3,7 +3,6 @@ alternative earns full marks, the solution earns everything and the release noth
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from conftest import ROOT, W1A1
 
 from autograde.catalog import load_catalog
