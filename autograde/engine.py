@@ -17,7 +17,7 @@ from typing import Callable
 
 from autograde.course import Assignment, load_assignment
 from autograde.grading import run_graders
-from autograde.results import ExerciseResult, NotebookResult
+from autograde.results import NotebookResult
 from autograde.runner import LearnerPool, StudentSession
 from autograde.sandbox import sandbox_mode
 from autograde.submission import SourceNotebook, SubmissionError, sanitize
@@ -68,7 +68,7 @@ class Grader:
         finally:
             session.close()
         result.status = "graded"
-        result.exercises = {k: ExerciseResult(v.score, v.max_score, v.feedback, v.diagnoses) for k, v in scores.items()}
+        result.exercises = scores
         result.score = round(sum(v.score for v in scores.values()), 4)
         notes = list(submission.problems)
         notes += [f"cell {o.cell}: {o.message}" for o in session.outcomes.values() if o.status == "fatal"]

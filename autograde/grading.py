@@ -18,6 +18,7 @@ import pytest
 
 from autograde.checks import Feedback, GradeFailure
 from autograde.protocol import Handle
+from autograde.results import ExerciseResult
 from autograde.runner import StudentCrash, StudentError, StudentSession, StudentTimeout
 
 
@@ -94,14 +95,6 @@ class TestOutcome:
     hints: list[str] = field(default_factory=list)
 
 
-@dataclass
-class ExerciseScore:
-    score: float
-    max_score: float
-    feedback: list[str]
-    diagnoses: list[str]
-
-
 def describe_exception(exc: BaseException, exercise: str) -> str:
     """A learner-facing sentence for an exception raised while checking ``exercise``."""
     if isinstance(exc, GradeFailure):
@@ -169,7 +162,7 @@ class GradingPlugin:
 
 
 def run_graders(graders_dir: Path, session: StudentSession, exercises: dict[str, float],
-                missing: set[str] = frozenset()) -> tuple[dict[str, ExerciseScore], list[str]]:
+                missing: set[str] = frozenset()) -> tuple[dict[str, ExerciseResult], list[str]]:
     """Run every grader test; return scores per exercise and internal errors (for the instructor)."""
     plugin = GradingPlugin(session)
     args = [str(graders_dir), "-q", "-p", "no:cacheprovider", "--assert=plain", "-p", "no:randomly",
@@ -189,8 +182,8 @@ def run_graders(graders_dir: Path, session: StudentSession, exercises: dict[str,
 
 
 def score(outcomes: list[TestOutcome], exercises: dict[str, float],
-          missing: set[str] = frozenset()) -> dict[str, ExerciseScore]:
-    result: dict[str, ExerciseScore] = {}
+          missing: set[str] = frozenset()) -> dict[str, ExerciseResult]:
+    result: dict[str, ExerciseResult] = {}
     for exercise, points in exercises.items():
         mine = [o for o in outcomes if o.exercise == exercise]
         total = sum(o.weight for o in mine)
@@ -212,5 +205,5 @@ def score(outcomes: list[TestOutcome], exercises: dict[str, float],
         value = round(points * earned / total, 4) if total else 0.0
         if value == points and feedback and not any(not o.passed for o in mine):
             feedback = []
-        result[exercise] = ExerciseScore(value, points, feedback, diagnoses)
+        result[exercise] = ExerciseResult(value, points, feedback, diagnoses)
     return result
