@@ -106,6 +106,9 @@ def describe_exception(exc: BaseException, exercise: str) -> str:
             return f"{exercise} is not defined in your notebook: {exc.message}."
         tail = exc.traceback.strip().splitlines()[-6:]
         return f"{exercise} raised {exc.type_name}: {exc.message}" + ("\n" + "\n".join(tail) if tail else "")
+    if isinstance(exc, StudentCrash) and "not called again" in str(exc):
+        return f"{exercise} was not called again: earlier in this run it failed with: {exc}".replace(
+            " (earlier in this run; not called again)", "")
     if isinstance(exc, StudentTimeout):
         return f"{exercise} did not finish in time ({exc}); it may loop forever. A fresh process was started."
     if isinstance(exc, StudentCrash):
