@@ -63,12 +63,10 @@ class Assignment:
 
     def sandbox_spec(self) -> SandboxSpec:
         # learners see the released helpers (never the source notebook with its solutions)
-        course = self.release_dir if self.release_dir.is_dir() else self._helpers_only()
-        return SandboxSpec(course_dir=course, data_dir=self.root / "datasets", limits=self.limits,
+        if not self.release_dir.is_dir():
+            raise UnknownAssignment(f"{self.release_dir} does not exist: run `autograde release {self.id}` first")
+        return SandboxSpec(course_dir=self.release_dir, data_dir=self.root / "datasets", limits=self.limits,
                            preimport=self.preimport)
-
-    def _helpers_only(self) -> Path:
-        raise UnknownAssignment(f"{self.release_dir} does not exist: run `autograde release {self.id}` first")
 
 
 def load_assignment(assignment_id: str, root: Path | None = None) -> Assignment:

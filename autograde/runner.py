@@ -92,7 +92,6 @@ class LearnerProcess:
         self.mode = plan.mode
         self._cleanup = plan.cleanup
         env = plan.env or None
-        self.started = time.monotonic()
         try:
             self.proc = subprocess.Popen(plan.argv, env=env, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
                                          pass_fds=plan.pass_fds, start_new_session=True, close_fds=True)
@@ -282,9 +281,6 @@ class StudentSession:
             self._proc.kill()
             self._proc = None
 
-    def output(self) -> str:
-        return self._proc.output.text() if self._proc else ""
-
     # -- calls from graders
     def _live(self) -> LearnerProcess:
         if self._proc is None or not self._proc.alive:
@@ -330,5 +326,6 @@ class StudentSession:
         try:
             return protocol.decode_value(reply.header.get(key), reply.blobs)
         except protocol.ProtocolError as exc:
-            self._proc.kill() if self._proc else None
+            if self._proc:
+                self._proc.kill()
             raise StudentCrash(f"the learner process sent invalid data ({exc})") from None

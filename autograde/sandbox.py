@@ -43,7 +43,8 @@ DENIED_SYSCALLS = (
     "io_uring_setup", "io_uring_enter", "io_uring_register", "fanotify_init", "lookup_dcookie",
     "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr",
 )
-CLONE_NEW_FLAGS = 0x10000000 | 0x20000000 | 0x40000000 | 0x04000000 | 0x08000000 | 0x00020000 | 0x02000000
+# CLONE_NEWUSER, NEWPID, NEWNET, NEWIPC, NEWUTS, NEWNS, NEWCGROUP
+CLONE_NEW_FLAGS = (0x10000000, 0x20000000, 0x40000000, 0x08000000, 0x04000000, 0x00020000, 0x02000000)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,7 @@ def seccomp_filter():
             pass
     # clone3 passes its flags in memory, where seccomp cannot look: make libc fall back to clone
     filt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
-    filt.add_rule(sc.ERRNO(errno.EPERM), "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_NEW_FLAGS & 0x10000000, 0x10000000))
-    for flag in (0x20000000, 0x40000000, 0x04000000, 0x08000000, 0x00020000, 0x02000000):
+    for flag in CLONE_NEW_FLAGS:  # one rule per namespace flag: refuse clone() if that bit is set
         filt.add_rule(sc.ERRNO(errno.EPERM), "clone", sc.Arg(0, sc.MASKED_EQ, flag, flag))
     return filt
 
