@@ -35,12 +35,23 @@ class RemoteObject:
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         reply = self._session.request("call_method", {"handle": self._handle.id, "name": method,
-                                                      "args": list(args), "kwargs": kwargs})
+                                                      "args": _unwrap(list(args)), "kwargs": _unwrap(kwargs)})
         return _wrap(self._session, self._session.decode(reply))
 
     def attr(self, name: str) -> Any:
         reply = self._session.request("getattr", {"handle": self._handle.id, "name": name})
         return _wrap(self._session, self._session.decode(reply))
+
+
+def _unwrap(value: Any) -> Any:
+    """Remote objects go back to the learner process as their handles."""
+    if isinstance(value, RemoteObject):
+        return value._handle
+    if isinstance(value, (tuple, list)):
+        return type(value)(_unwrap(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    return value
 
 
 def _wrap(session: StudentSession, value: Any) -> Any:
@@ -61,13 +72,14 @@ class RemoteFunction:
         self.name = name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        reply = self._session.request("call", {"name": self.name, "args": list(args), "kwargs": kwargs})
+        reply = self._session.request("call", {"name": self.name, "args": _unwrap(list(args)),
+                                               "kwargs": _unwrap(kwargs)})
         return _wrap(self._session, self._session.decode(reply))
 
     def call_with_args(self, *args: Any, **kwargs: Any) -> tuple[Any, tuple, dict]:
         """Call, and also return the arguments as they are after the call (to see mutation)."""
-        reply = self._session.request("call", {"name": self.name, "args": list(args), "kwargs": kwargs,
-                                               "return_args": True})
+        reply = self._session.request("call", {"name": self.name, "args": _unwrap(list(args)),
+                                               "kwargs": _unwrap(kwargs), "return_args": True})
         value = _wrap(self._session, self._session.decode(reply))
         after = self._session.decode(reply, "args")
         return value, tuple(after[0]), dict(after[1])
@@ -83,6 +95,12 @@ class Student:
         if name.startswith("_"):
             raise AttributeError(name)
         return RemoteFunction(self._session, name)
+
+    def value(self, name: str) -> Any:
+        """A global of the notebook: data comes back as data, anything else as a RemoteObject
+        (e.g. ``student.value("densor1")``, a shared Keras layer)."""
+        reply = self._session.request("global", {"name": name})
+        return _wrap(self._session, self._session.decode(reply))
 
 
 @dataclass

@@ -86,6 +86,12 @@ class Server:
             raise NameError(f"name '{name}' is not defined in your notebook")
         return self._invoke(self.namespace[name], msg)
 
+    def op_global(self, msg: protocol.Message) -> Any:
+        name = msg.header["name"]
+        if name not in self.namespace:
+            raise NameError(f"name '{name}' is not defined in your notebook")
+        return {"value": self.namespace[name]}
+
     def op_call_method(self, msg: protocol.Message) -> Any:
         target = self._resolve(protocol.Handle(msg.header["handle"], ""))
         return self._invoke(getattr(target, msg.header["name"]), msg)
