@@ -152,6 +152,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_references(args: argparse.Namespace) -> int:
+    from autograde.references import verify
+
+    reports = verify(repo_root(), sample=args.sample)
+    if not reports:
+        console.print("[red]no reference manifests found under graders/references/")
+        return 1
+    for report in reports:
+        console.print(f"[bold]{report.assignment}[/] " + ("[green]ok" if report.ok else "[red]FAILED"))
+        for line in report.lines:
+            console.print(f"  {line}")
+    return 0 if all(r.ok for r in reports) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograde", description=(
         "Grade Sequence Models notebooks in a sandbox. Learner code runs only in a confined process "
@@ -187,6 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     v.add_argument("--skip-release-check", action="store_true", help="do not regenerate release/ to compare")
     v.set_defaults(func=cmd_validate)
+
+    f = sub.add_parser("references", help="verify every reference model against its manifest",
+                       description="For every graders/references/<assignment>/manifest.json: the sha256 of every file, "
+                       "that the weights load into the reference architecture, that the recorded training and "
+                       "held-out data are still what the generator produces, and that the held-out metric "
+                       "recomputed now matches the manifest and meets its target.")
+    f.add_argument("--sample", type=int, default=None,
+                   help="recompute the metric on the first N held-out items only (must still meet the target)")
+    f.set_defaults(func=cmd_references)
     return parser
 
 
