@@ -1,0 +1,318 @@
+"""Hidden graders of w3a1: one_step_attention, modelf and the compile step.
+
+The learner's layers and model never leave the sandbox: the graders hold remote handles,
+set weights through them and read back plain arrays. References: float64 TensorFlow for
+one attention step; for the whole model, the trained reference model (graders/references),
+whose weights are loaded into the learner's model so both compute with the same numbers.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+import w3a1_reference as ref
+
+from autograde.checks import Feedback, check_array, check_type, fail
+from autograde.grading import RemoteObject
+
+exercise = pytest.mark.exercise
+
+# Tolerances. one_step_attention: Keras computes in float32 and the reference in float64;
+# with unit-scale inputs, a 128-wide dot product and a 30-way softmax the float32 rounding
+# stays below ~1e-6 (measured 4e-7 on the solution). 1e-5 absolute accepts it; the mistakes
+# below move contexts by 1e-2 or more with these deliberately large weights.
+CONTEXT_ATOL = 1e-5
+# modelf: the learner's model and the reference are both float32 Keras graphs with the same
+# weights and the same ops, so outputs agree to rounding (measured <= 3e-7 on the
+# probabilities over 10 decoder steps). A wrong wiring changes probabilities by > 1e-2.
+OUTPUT_ATOL = 1e-5
+
+
+def as_array(name: str, value) -> np.ndarray:
+    """A tensor handle becomes its numpy value (converted inside the learner process)."""
+    if isinstance(value, RemoteObject):
+        try:
+            value = value.call("numpy")
+        except Exception:
+            fail(f"{name} should be a tensor or a numpy array, but it is a {value.remote_type}.")
+    check_type(name, value, np.ndarray, "a tensor or a numpy array")
+    return value
+
+
+# ------------------------------------------------------------------ one_step_attention
+
+def attention_weights(seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """densor1 and densor2 weights, large enough that every mistake shows, with energies
+    mostly positive (densor2 ends in a relu: all-zero energies would make every alpha equal)."""
+    rng = np.random.default_rng(seed)
+    d1 = [rng.normal(0, 0.4, (2 * ref.N_A + ref.N_S, 10)), rng.normal(0, 0.3, 10)]
+    d2 = [rng.normal(0, 1.0, (10, 1)), np.array([1.5])]
+    return [w.astype(np.float32) for w in d1], [w.astype(np.float32) for w in d2]
+
+
+def attention_inputs(m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return (rng.normal(0, 1, (m, ref.TX, 2 * ref.N_A)).astype(np.float32),
+            rng.normal(0, 1, (m, ref.N_S)).astype(np.float32))
+
+
+def shared_layer(student, name: str) -> RemoteObject:
+    layer = student.value(name)
+    if not isinstance(layer, RemoteObject):
+        fail(f"the shared layer {name} was replaced by a {type(layer).__name__}; keep the provided global.")
+    return layer
+
+
+def set_attention_weights(student, seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    d1, d2 = attention_weights(seed)
+    for name, weights in (("densor1", d1), ("densor2", d2)):
+        try:
+            shared_layer(student, name).call("set_weights", weights)
+        except Exception:
+            fail(f"the weights of the shared layer {name} could not be set: one_step_attention must use the "
+                 f"global {name} (a Dense layer) on the concatenation [a, s_prev repeated].")
+    return d1, d2
+
+
+def diagnose_attention(student, fb: Feedback, a, s_prev, d1, d2, got) -> None:
+    if got.shape == (a.shape[0], a.shape[2], 1):
+        fb.diagnose("dot_order", "dotor([alphas, a]) gives the context of shape (m, 1, 2*n_a); "
+                    "dotor([a, alphas]) gives (m, 2*n_a, 1).")
+        return
+    if got.shape != (a.shape[0], 1, a.shape[2]):
+        return
+    variant = lambda **kw: ref.attention_context(a, s_prev, *d1, *d2, **kw)  # noqa: E731
+    if np.allclose(got, variant(concat_s_first=True), atol=CONTEXT_ATOL):
+        fb.diagnose("concat_order", "concatenate a first and the repeated s_prev second: concatenator([a, s_rep]). "
+                    "The other order fits the shapes but pairs the weights with the wrong inputs.")
+    elif np.allclose(got, variant(time_softmax=False), atol=CONTEXT_ATOL):
+        fb.diagnose("softmax_axis", "your attention weights are normalised over the last axis (of length 1), so "
+                    "every weight is 1. Use the provided activator, which takes the softmax over the Tx axis.")
+    else:  # term isolation: which shared layer does the learner's function ignore?
+        for name in ("densor1", "densor2"):
+            layer = shared_layer(student, name)
+            before = layer.call("get_weights")
+            layer.call("set_weights", [w * 1.7 + 0.05 for w in before])
+            try:
+                changed = as_array("one_step_attention(a, s_prev)", student.one_step_attention(a, s_prev))
+            finally:
+                layer.call("set_weights", before)
+            if changed.shape == got.shape and np.array_equal(changed, got):
+                fb.diagnose("layer_not_used", f"your context does not depend on the shared layer {name}: use the "
+                            "global layers (repeator, concatenator, densor1, densor2, activator, dotor) in that "
+                            "order, without creating new layers inside the function.")
+
+
+ATTENTION_CASES = [(3, 41), (7, 42)]
+
+
+@exercise("one_step_attention", weight=1)
+@pytest.mark.parametrize("case", ATTENTION_CASES, ids=[f"m{m}" for m, _ in ATTENTION_CASES])
+def test_one_step_attention(student, feedback, case):
+    m, seed = case
+    a, s_prev = attention_inputs(m, seed)
+    student.one_step_attention(a, s_prev)           # builds the shared layers if nothing has yet
+    d1, d2 = set_attention_weights(student, seed)
+    got = as_array("the context returned by one_step_attention", student.one_step_attention(a, s_prev))
+    expected = ref.attention_context(a, s_prev, *d1, *d2)
+    if got.shape != expected.shape or not np.allclose(got, expected, atol=CONTEXT_ATOL):
+        diagnose_attention(student, feedback, a, s_prev, d1, d2, got)
+    check_array("the context returned by one_step_attention", got, expected, atol=CONTEXT_ATOL, rtol=0)
+
+
+# ------------------------------------------------------------------ modelf
+
+ARGS = (ref.TX, ref.TY, ref.N_A, ref.N_S, ref.HUMAN_VOCAB_SIZE, ref.MACHINE_VOCAB_SIZE)
+
+
+def _shape(t) -> tuple:
+    return tuple(t.shape)
+
+
+def local_records(model) -> list[dict]:
+    out = []
+    for layer in model.layers:
+        o = layer.output
+        rec = {"class": type(layer).__name__, "output shape": [_shape(x) for x in o] if isinstance(o, list)
+               else _shape(o), "parameters": layer.count_params()}
+        rec.update(_extra_local(layer))
+        out.append(rec)
+    return out
+
+
+def _extra_local(layer) -> dict:
+    name = type(layer).__name__
+    if name == "Bidirectional":
+        return {"return_sequences": layer.forward_layer.return_sequences}
+    if name.endswith("LSTM"):
+        return {"return_sequences": layer.return_sequences, "return_state": layer.return_state}
+    if name == "Dense":
+        return {"units": layer.units, "activation": layer.activation.__name__}
+    if name == "RepeatVector":
+        return {"n": layer.n}
+    return {}
+
+
+def remote_records(model: RemoteObject) -> list[dict]:
+    layers = model.attr("layers")
+    out = []
+    for layer in layers:
+        name = layer.attr("__class__").attr("__name__")
+        o = layer.attr("output")
+        rec = {"class": name, "output shape": [_remote_shape(x) for x in o] if isinstance(o, list)
+               else _remote_shape(o), "parameters": layer.call("count_params")}
+        if name == "Bidirectional":
+            rec["return_sequences"] = layer.attr("forward_layer").attr("return_sequences")
+        elif name.endswith("LSTM"):
+            rec.update(return_sequences=layer.attr("return_sequences"), return_state=layer.attr("return_state"))
+        elif name == "Dense":
+            rec.update(units=layer.attr("units"), activation=layer.attr("activation").attr("__name__"))
+        elif name == "RepeatVector":
+            rec["n"] = layer.attr("n")
+        out.append(rec)
+    return out
+
+
+def _remote_shape(t) -> tuple:
+    shape = t.attr("shape") if isinstance(t, RemoteObject) else t
+    return tuple(shape) if isinstance(shape, (list, tuple)) else shape
+
+
+@functools.lru_cache(maxsize=1)
+def reference():
+    model = ref.load_reference()
+    return model, local_records(model), model.get_weights()
+
+
+@functools.lru_cache(maxsize=1)
+def held_out_inputs(m: int = 64):
+    """Dates the reference was not trained on, and non-zero initial decoder states (so that a
+    model which ignores s0/c0, or feeds them at every step, shows)."""
+    dp = ref.date_pairs()
+    pairs = dp.generate_pairs(m, seed=777)
+    _, _, Xoh, _ = dp.preprocess_data(pairs, dp.HUMAN_VOCAB, dp.MACHINE_VOCAB)
+    rng = np.random.default_rng(778)
+    s0 = rng.normal(0, 0.5, (m, ref.N_S)).astype(np.float32)
+    c0 = rng.normal(0, 0.5, (m, ref.N_S)).astype(np.float32)
+    return Xoh, s0, c0
+
+
+def build_learner_model(student) -> RemoteObject:
+    model = student.modelf(*ARGS)
+    if not isinstance(model, RemoteObject) or "Model" not in model.remote_type and "Functional" not in model.remote_type:
+        fail("modelf should return a Keras Model (Model(inputs=[X, s0, c0], outputs=outputs)).")
+    return model
+
+
+@exercise("modelf", weight=1)
+def test_modelf_parameters(student):
+    model = build_learner_model(student)
+    count = model.call("count_params")
+    if count != ref.PARAMETERS:
+        fail(f"your model has {count:,} parameters; the model of this assignment has {ref.PARAMETERS:,} "
+             "(Bi-LSTM 17,920, densor1 1,290, densor2 11, decoder LSTM 33,024, output layer 715).")
+
+
+@exercise("modelf", weight=1)
+def test_modelf_structure(student, feedback):
+    model = build_learner_model(student)
+    inputs = [tuple(t.attr("shape")) for t in model.attr("inputs")]
+    names = [t.attr("name") for t in model.attr("inputs")]
+    want = [(None, ref.TX, ref.HUMAN_VOCAB_SIZE), (None, ref.N_S), (None, ref.N_S)]
+    if inputs != want:
+        fail(f"the model's inputs have shapes {inputs}; expected [X, s0, c0] with shapes {want}.")
+    if names[1:] != ["s0", "c0"]:
+        feedback.diagnose("input_names", "name the decoder's initial-state inputs 's0' and 'c0'.")
+        fail(f"the second and third inputs should be named 's0' and 'c0'; they are {names[1:]}.")
+    outputs = model.attr("outputs")
+    if not isinstance(outputs, list) or len(outputs) != ref.TY:
+        fail(f"the model should have {ref.TY} outputs (one softmax per output character).")
+    got, expected = remote_records(model), reference()[1]
+    for i, (g, e) in enumerate(zip(got, expected)):
+        for key in e:
+            if g.get(key) != e[key]:
+                fail(f"layer {i} of your model ({g['class']}): {key} is {g.get(key)!r}, expected {e[key]!r}.")
+    if len(got) != len(expected):
+        fail(f"your model lists {len(got)} layers; expected {len(expected)}.")
+
+
+def diagnose_modelf(fb: Feedback, weights, inputs, got: list[np.ndarray]) -> None:
+    variant = ref.build_model(s0_every_step=True)
+    variant.set_weights(weights)
+    outs = variant.predict(list(inputs), verbose=0)
+    if all(np.allclose(g, o, atol=OUTPUT_ATOL) for g, o in zip(got, outs)):
+        fb.diagnose("s0_every_step", "the decoder gets s0 and c0 at every step: start from s = s0, c = c0 and "
+                    "feed each step the state the previous step returned.")
+
+
+@exercise("modelf", weight=2)
+def test_modelf_behaviour(student, feedback):
+    """Load the reference weights into the learner's model: it must then compute what the
+    reference model computes, date by date and step by step."""
+    model = build_learner_model(student)
+    ref_model, _, weights = reference()
+    try:
+        model.call("set_weights", weights)
+    except Exception as exc:
+        fail("the reference weights do not fit your model's layers "
+             f"({getattr(exc, 'message', exc)!s:.300}); build the layers in the order of the instructions.")
+    inputs = held_out_inputs()
+    got = model.call("predict", list(inputs), verbose=0)
+    if not isinstance(got, list) or len(got) != ref.TY:
+        fail(f"your model's predict should return a list of {ref.TY} arrays.")
+    got = [as_array(f"output {t}", g) for t, g in enumerate(got)]
+    expected = ref_model.predict(list(inputs), verbose=0)
+    if not all(g.shape == e.shape and np.allclose(g, e, atol=OUTPUT_ATOL) for g, e in zip(got, expected)):
+        diagnose_modelf(feedback, weights, inputs, got)
+    for t, (g, e) in enumerate(zip(got, expected)):
+        check_array(f"output {t} of your model with the reference weights", g, np.asarray(e, np.float64),
+                    atol=OUTPUT_ATOL, rtol=0)
+
+
+# ------------------------------------------------------------------ compile
+
+def _learning_rate(config) -> tuple[float | None, str]:
+    lr = config.get("learning_rate")
+    if isinstance(lr, (int, float)):
+        return float(lr), "a constant learning rate"
+    if isinstance(lr, dict) and lr.get("class_name") == "InverseTimeDecay":
+        c = lr.get("config", {})
+        if not (np.isclose(c.get("decay_steps", 0), 1) and np.isclose(c.get("decay_rate", 0), 0.01)
+                and not c.get("staircase")):
+            fail("the InverseTimeDecay schedule should use decay_steps=1 and decay_rate=0.01 (the old decay=0.01).")
+        return float(c.get("initial_learning_rate", np.nan)), "InverseTimeDecay"
+    return None, str(lr)
+
+
+@exercise("compile_model", weight=1)
+def test_compile(student):
+    model = student.value("model")
+    if not isinstance(model, RemoteObject):
+        fail("the global `model` should be the Keras model built by modelf.")
+    config = model.call("get_compile_config")
+    if not isinstance(config, dict) or not config.get("optimizer"):
+        fail("the model is not compiled: call model.compile(optimizer=opt, loss=..., metrics=...).")
+    optimizer = config["optimizer"]
+    if optimizer.get("class_name") != "Adam":
+        fail(f"the optimizer should be Adam, not {optimizer.get('class_name')}.")
+    oc = optimizer.get("config", {})
+    lr, kind = _learning_rate(oc)
+    if lr is None or not np.isclose(lr, 0.005, rtol=1e-6):
+        fail(f"the learning rate should be 0.005 ({kind}: {lr}).")
+    for key, value in (("beta_1", 0.9), ("beta_2", 0.999)):
+        if not np.isclose(oc.get(key, np.nan), value, rtol=1e-6):
+            fail(f"Adam's {key} should be {value}, not {oc.get(key)}.")
+    loss = config.get("loss")
+    loss_name = loss.get("class_name") if isinstance(loss, dict) else loss
+    if loss_name not in ("categorical_crossentropy", "CategoricalCrossentropy"):
+        fail(f"the loss should be 'categorical_crossentropy', not {loss_name!r}.")
+    metrics = config.get("metrics") or []
+    if "accuracy" not in (metrics if isinstance(metrics, list) else [metrics]):
+        fail(f"the metrics should be ['accuracy'], not {metrics!r}.")
+    try:
+        same_object = model.attr("optimizer").call("__eq__", student.value("opt")) is True
+    except Exception:
+        same_object = False
+    if not same_object:
+        fail("compile the model with the optimizer you created: model.compile(optimizer=opt, ...).")

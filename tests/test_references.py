@@ -1,0 +1,45 @@
+"""Reference models: every manifest verifies, tampering is caught, released copies match."""
+from __future__ import annotations
+
+import shutil
+
+from conftest import ROOT
+
+from autograde.cli import main as cli_main
+from autograde.references import Manifest, sha256_file, verify
+
+W3A1_REF = ROOT / "graders" / "references" / "w3a1_nmt_attention"
+
+
+def test_every_manifest_verifies_on_the_whole_held_out_set(capsys):
+    """Hashes, loadability, the recorded data, and the metric recomputed now (5,000 dates)."""
+    assert cli_main(["references"]) == 0, capsys.readouterr().out
+    reports = verify(ROOT)
+    assert {r.assignment for r in reports} >= {"w3a1_nmt_attention"}
+    manifest = Manifest.read(W3A1_REF)
+    assert manifest.metrics["exact_match"] >= manifest.target["exact_match"] >= 0.995
+    assert manifest.data["held_out_size"] == 5000
+    for key in ("keras", "keras_backend"):
+        assert manifest.framework[key]
+    assert manifest.device and manifest.seed is not None and manifest.training["epochs_run"] >= 1
+
+
+def test_tampering_is_detected(tmp_path):
+    fake = tmp_path / "graders" / "references" / "w3a1_nmt_attention"
+    shutil.copytree(W3A1_REF, fake)
+    weights = fake / "nmt_attention.weights.h5"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    (fake / "stray.bin").write_bytes(b"x")
+    [report] = verify(tmp_path)
+    assert not report.ok
+    assert any("sha256 differs" in line for line in report.lines)
+    assert any("stray.bin: not listed" in line for line in report.lines)
+
+
+def test_released_weights_are_the_reference():
+    """The notebook's copy (source/ and release/) is byte-identical to the verified reference."""
+    expected = Manifest.read(W3A1_REF).files["nmt_attention.weights.h5"]
+    for tree in ("source", "release"):
+        assert sha256_file(ROOT / tree / "w3a1_nmt_attention" / "models" / "nmt_attention.weights.h5") == expected
