@@ -1,9 +1,10 @@
 """`make demo`: the main job on the embedded defaults, start to finish.
 
-Generates the release with nbgrader, builds a small course under build/demo-course (the
-solution, the untouched release, realistic wrong submissions from the graders' catalog, and
-one hostile submission), grades it in course mode into a SQLite nbgrader gradebook, writes
-feedback pages, and prints where everything is.
+For every assignment in DEMO: generates its release with nbgrader and puts submissions in a
+small course under build/demo-course (the solution, the untouched release, realistic wrong
+submissions from the graders' catalog; one hostile submission in w1a1). Then grades each
+assignment in course mode into one SQLite nbgrader gradebook, writes feedback pages, and
+prints where everything is.
 """
 from __future__ import annotations
 
@@ -18,9 +19,16 @@ from autograde.catalog import load_catalog
 from autograde.course import load_assignment, repo_root
 from autograde.validate import variant_notebook
 
-ASSIGNMENT = "w1a1_rnn_step_by_step"
-WRONG_PICKS = {"cleo": "missing_da_prevt", "dev": "concat_order", "eli": "cache_layout", "fay": "c_aliases_a",
-               "gus": "scaled_by_m"}
+# Per assignment: learner -> the diagnosis id of the catalog's wrong implementation they submit.
+# Every assignment also gets ada (the solution) and ben (the untouched release).
+DEMO = {
+    "w1a1_rnn_step_by_step": {"cleo": "missing_da_prevt", "dev": "concat_order", "eli": "cache_layout",
+                              "fay": "c_aliases_a", "gus": "scaled_by_m"},
+    "w1a2_dinosaur_island": {"cleo": "sample_dict_values", "dev": "optimize_returns_a0", "eli": "clip_rebind",
+                             "fay": "model_a_prev_reset"},
+    "w3a1_nmt_attention": {"cleo": "concat_order", "dev": "s0_every_step"},
+}
+HOSTILE_IN = "w1a1_rnn_step_by_step"
 HOSTILE = '''
 import os, socket
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -42,52 +50,59 @@ def lstm_forward(x, a0, parameters):
 '''
 
 
+def build_assignment(root: Path, course: Path, assignment_id: str, picks: dict[str, str]) -> str:
+    """Put the demo submissions of one assignment under course/submitted; say who is who."""
+    assignment = load_assignment(assignment_id, root)
+    release.generate(assignment, assignment.release_dir)
+    name = assignment.notebook_name
+    source = assignment.source_dir / name
+    scratch = course / "scratch" / assignment_id
+    scratch.mkdir(parents=True)
+
+    def put(student: str, path: Path) -> None:
+        target = course / "submitted" / student / assignment_id / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+    put("ada", source)
+    put("ben", assignment.release_dir / name)
+    wrong, _ = load_catalog(root, assignment_id)
+    for student, diagnosis in picks.items():
+        variant = next(v for v in wrong if v.diagnosis == diagnosis)
+        put(student, variant_notebook(source, variant, scratch))
+    who = ", ".join(f"{s}: {d}" for s, d in picks.items())
+    if assignment_id == HOSTILE_IN:
+        nb = nbformat.read(str(source), as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(HOSTILE))
+        nbformat.write(nb, str(scratch / "mallory.ipynb"))
+        put("mallory", scratch / "mallory.ipynb")
+        who += "; mallory: hostile (snoops, opens a socket, loops forever)"
+    return f"   {assignment_id}: ada: the solution; ben: the untouched release; {who}"
+
+
 def main() -> int:
     root = repo_root()
-    assignment = load_assignment(ASSIGNMENT, root)
-    print(f"1. generating {assignment.release_dir.relative_to(root)} with nbgrader")
-    release.generate(assignment, assignment.release_dir)
-
     course = root / "build" / "demo-course"
-    print(f"2. building a course batch in {course.relative_to(root)}")
+    print(f"1. generating release/ with nbgrader and building a course batch in {course.relative_to(root)}")
     if course.exists():
         shutil.rmtree(course)
     course.mkdir(parents=True)
     for name in ("source", "release", "graders", "datasets"):
         if (root / name).exists():
             (course / name).symlink_to(root / name)
-    name = assignment.notebook_name
-    source = assignment.source_dir / name
-    submitted = course / "submitted"
+    for assignment_id, picks in DEMO.items():
+        print(build_assignment(root, course, assignment_id, picks))
 
-    def put(student: str, path: Path) -> None:
-        target = submitted / student / ASSIGNMENT / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-
-    put("ada", source)
-    put("ben", assignment.release_dir / name)
-    wrong, _ = load_catalog(root, ASSIGNMENT)
-    scratch = course / "scratch"
-    scratch.mkdir()
-    for student, diagnosis in WRONG_PICKS.items():
-        variant = next(v for v in wrong if v.diagnosis == diagnosis)
-        put(student, variant_notebook(source, variant, scratch))
-    nb = nbformat.read(str(source), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(HOSTILE))
-    nbformat.write(nb, str(scratch / "mallory.ipynb"))
-    put("mallory", scratch / "mallory.ipynb")
-    print("   ada: the solution; ben: the untouched release; " + ", ".join(
-        f"{s}: {d}" for s, d in WRONG_PICKS.items()) + "; mallory: hostile (snoops, opens a socket, loops forever)")
-
-    print("3. grading in course mode (sandboxed learner processes, TensorFlow references)")
-    code = cli.main(["grade", ASSIGNMENT, "--course-dir", str(course)])
+    print("2. grading in course mode (sandboxed learner processes, TensorFlow references)")
+    code = 0
+    for assignment_id in DEMO:
+        code |= cli.main(["grade", assignment_id, "--course-dir", str(course)])
     print(f"""
 Where to look:
   gradebook (nbgrader, SQLite): {course / 'gradebook.db'}
       e.g. .venv/bin/nbgrader export --CourseDirectory.root={course} --to grades.csv
-  feedback pages:               {course / 'feedback'}/<student>/{ASSIGNMENT}/{Path(name).stem}.html
-  machine-readable results:     {course / 'autograded' / (ASSIGNMENT + '-results.json')}
+  feedback pages:               {course / 'feedback'}/<student>/<assignment>/<notebook>.html
+  machine-readable results:     {course / 'autograded'}/<assignment>-results.json
 """)
     return code
 

@@ -40,6 +40,7 @@ class Manifest:
     target: dict[str, float]              # metric name -> minimum acceptable value
     evaluator: str                        # repo-relative path of the module with evaluate()
     notes: list[str] = field(default_factory=list)
+    limits: dict[str, float] = field(default_factory=dict)  # metric name -> maximum acceptable value
 
     def write(self, directory: Path) -> Path:
         path = directory / MANIFEST
@@ -115,7 +116,13 @@ def verify(root: Path, sample: int | None = None, tolerance: float = 0.002) -> l
                 measured = {}
             for name, value in measured.items():
                 recorded, minimum = manifest.metrics.get(name), manifest.target.get(name)
+                maximum = manifest.limits.get(name)
                 where = "whole held-out set" if sample is None else f"first {sample} held-out items"
+                if maximum is not None:  # e.g. how far predictions here are from those at training time
+                    good = value <= maximum
+                    ok = ok and good
+                    lines.append(f"{name}: {value:.3g} (at most {maximum:g})" + ("" if good else "  <-- FAIL"))
+                    continue
                 good = (minimum is None or value >= minimum) and (
                     sample is not None or recorded is None or abs(value - recorded) <= tolerance)
                 ok = ok and good

@@ -29,6 +29,11 @@ ASSIGNMENT = "w3a1_nmt_attention"
 TRAIN_SEED, VALID_SEED, HELD_OUT_SEED = 20260101, 20260202, 20260303
 HELD_OUT_SIZE = 5000
 TARGET = 0.995
+PROBE_FILE, PROBE_SIZE = "probe_predictions.npy", 256
+# Predictions re-computed where the reference is used (TensorFlow, CPU) against those saved
+# where it was trained (any backend and device): float32 kernels differ in summation order,
+# so they agree to ~1e-6 on these probabilities, not bit for bit.
+PROBE_TOLERANCE = 1e-5
 
 
 def pairs_sha256(pairs) -> str:
@@ -41,7 +46,7 @@ def held_out(train_pairs):
 
 
 def train(out: Path, m: int, epochs: int, batch_size: int, learning_rate: float, decay: float, seed: int,
-          device: str, patience_target: float) -> None:
+          device: str, patience_target: float, notes: list[str]) -> None:
     import keras
     import numpy as np
 
@@ -78,9 +83,11 @@ def train(out: Path, m: int, epochs: int, batch_size: int, learning_rate: float,
     test_pairs = held_out(train_pairs)
     accuracy = ref.exact_match(model, test_pairs)
     print(f"held-out exact match on {len(test_pairs)} dates: {accuracy:.4f}")
+    _, _, probe_X, _ = dp.preprocess_data(test_pairs[:PROBE_SIZE], dp.HUMAN_VOCAB, dp.MACHINE_VOCAB)
+    np.save(out / PROBE_FILE, ref.predict(clean, probe_X).astype(np.float32), allow_pickle=False)
     Manifest(
         assignment=ASSIGNMENT,
-        files=hash_files(out, [ref.WEIGHTS_FILE]),
+        files=hash_files(out, [ref.WEIGHTS_FILE, PROBE_FILE]),
         framework=framework_versions(),
         device=device,
         seed=seed,
@@ -97,9 +104,12 @@ def train(out: Path, m: int, epochs: int, batch_size: int, learning_rate: float,
                   "stop_rule": f"validation exact match >= {patience_target} on two consecutive epochs, "
                                f"or max_epochs",
                   "wall_seconds": round(wall, 1), "history": history},
-        metrics={"exact_match": accuracy, "exact_match_set": f"held-out, {len(test_pairs)} dates"},
+        metrics={"exact_match": accuracy, "exact_match_set": f"held-out, {len(test_pairs)} dates",
+                 "probe": f"{PROBE_FILE}: probabilities of the first {PROBE_SIZE} held-out dates at training time"},
         target={"exact_match": TARGET},
+        limits={"probe_max_abs_diff": PROBE_TOLERANCE},
         evaluator=f"graders/{ASSIGNMENT}/reference_recipe.py",
+        notes=notes,
     ).write(out)
 
 
@@ -115,7 +125,13 @@ def evaluate(reference_dir: Path, sample: int | None = None) -> dict[str, float]
     test_pairs = held_out(train_pairs)
     if pairs_sha256(test_pairs) != manifest["data"]["held_out_sha256"]:
         raise ValueError("the date generator no longer reproduces the recorded held-out data")
-    return {"exact_match": ref.exact_match(ref.load_reference(reference_dir), test_pairs[:sample])}
+    import numpy as np
+
+    model = ref.load_reference(reference_dir)
+    _, _, probe_X, _ = dp.preprocess_data(test_pairs[:PROBE_SIZE], dp.HUMAN_VOCAB, dp.MACHINE_VOCAB)
+    saved = np.load(reference_dir / PROBE_FILE, allow_pickle=False)
+    return {"exact_match": ref.exact_match(model, test_pairs[:sample]),
+            "probe_max_abs_diff": float(np.max(np.abs(ref.predict(model, probe_X) - saved)))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,13 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--device", default="cpu", help="what trained it: 'cpu' or the GPU model")
     t.add_argument("--stop-at", type=float, default=0.999, help="validation exact match that ends training")
+    t.add_argument("--note", action="append", default=[], help="a line for the manifest's notes (repeatable)")
     e = sub.add_parser("evaluate", help="recompute the held-out exact match of a trained reference")
     e.add_argument("--dir", type=Path, default=ref.REFERENCE_DIR)
     e.add_argument("--sample", type=int, default=None)
     args = parser.parse_args(argv)
     if args.command == "train":
         train(args.out, args.m, args.epochs, args.batch_size, args.learning_rate, args.decay, args.seed,
-              args.device, args.stop_at)
+              args.device, args.stop_at, args.note)
     else:
         print(evaluate(args.dir, args.sample))
     return 0
