@@ -277,6 +277,19 @@ def _close_to(value, expected):
     return isinstance(value, (int, float)) and abs(float(value) - expected) <= 1e-9 * max(1.0, abs(expected))
 
 
+def _bare_name(entry):
+    """'categorical_crossentropy', a loss function, or its serialised config -> 'categoricalcrossentropy'."""
+    if isinstance(entry, dict):
+        config = entry.get("config")
+        name = entry.get("class_name")
+        if name == "function" or not name:
+            name = config if isinstance(config, str) else (config or {}).get("name", "")
+        entry = name
+    elif not isinstance(entry, str):
+        entry = getattr(entry, "__name__", None) or getattr(entry, "name", None) or str(entry)
+    return str(entry).lower().replace("_", "")
+
+
 def _metric_names(metrics):
     """Metric names from a compile config: a flat list, one list per output, or a dict."""
     if metrics is None:
@@ -323,12 +336,11 @@ def compile_model_test(model):
 
     compiled = model.get_compile_config() or {}
     loss = compiled.get("loss")
-    loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", None) or (
-        loss.get("class_name") if isinstance(loss, dict) else None)
-    _require(loss_name in ("categorical_crossentropy", "CategoricalCrossentropy"),
+    losses = loss if isinstance(loss, (list, tuple)) else [loss]
+    _require(bool(losses) and all(_bare_name(x) == "categoricalcrossentropy" for x in losses),
              f"The loss is {loss!r}; it should be 'categorical_crossentropy' (the targets are one-hot "
              "characters).")
     names = _metric_names(compiled.get("metrics"))
-    _require("accuracy" in names or "acc" in names,
+    _require(any(_bare_name(n) in ("accuracy", "acc", "categoricalaccuracy") for n in names),
              f"The metrics are {names}; they should include 'accuracy' (metrics=['accuracy']).")
     _passed()
