@@ -50,3 +50,36 @@ def notebook_with(assignment, replace: dict[str, str] | None = None, append: lis
     if edit:
         edit(nb)
     return nb
+
+
+def check_catalog(assignment_id: str, exercises: list[str], min_wrong: int, min_correct: int) -> None:
+    """The catalog is big enough, covers every exercise both ways, and names each variant once."""
+    from autograde.catalog import load_catalog
+
+    wrong, correct = load_catalog(ROOT, assignment_id)
+    assert len(wrong) >= min_wrong and len(correct) >= min_correct
+    assert {v.exercise for v in wrong} == set(exercises) == {v.exercise for v in correct}
+    assert len({(v.exercise, v.name) for v in wrong + correct}) == len(wrong + correct)
+
+
+def validated(assignment_id: str):
+    """Run `autograde validate` (without the release regeneration, tested elsewhere) and check
+    the parts every assignment shares: solution 100 %, untouched release 0 and graded, short
+    learner-facing feedback without array dumps. Returns the report for further checks."""
+    from autograde.course import load_assignment
+    from autograde.engine import grade_batch
+    from autograde.validate import validate
+
+    assignment = load_assignment(assignment_id, ROOT)
+    report = validate(assignment, workers=2, run=lambda jobs, workers, title: grade_batch(jobs, workers),
+                      check_release=False)
+    assert report.ok, "\n".join(line for line in report.lines if "FAIL" in line)
+    solution = next(r for k, r in report.results.items() if k.endswith(f"solution {assignment.notebook_name}"))
+    assert solution.score == solution.max_score > 0
+    release = next(r for k, r in report.results.items() if k.endswith(f"release {assignment.notebook_name}"))
+    assert release.score == 0 and release.status == "graded"
+    for res in report.results.values():
+        for ex in res.exercises.values():
+            for line in ex.feedback:
+                assert "array(" not in line and len(line) < 2500
+    return report

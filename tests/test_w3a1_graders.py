@@ -7,11 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT
-
-from autograde.catalog import load_catalog
-from autograde.engine import grade_batch
-from autograde.validate import validate
+from conftest import ROOT, check_catalog, validated
 
 W3A1 = "w3a1_nmt_attention"
 EXERCISES = ["one_step_attention", "modelf", "compile_model"]
@@ -85,18 +81,8 @@ def test_reference_model_size(ref):
 
 
 def test_catalog_is_large_and_spread():
-    wrong, correct = load_catalog(ROOT, W3A1)
-    assert len(wrong) >= 12 and len(correct) >= 4
-    assert {v.exercise for v in wrong} == set(EXERCISES) == {v.exercise for v in correct}
-    assert len({(v.exercise, v.name) for v in wrong + correct}) == len(wrong + correct)
+    check_catalog(W3A1, EXERCISES, min_wrong=12, min_correct=4)
 
 
 def test_validate_w3a1():
-    from autograde.course import load_assignment
-
-    report = validate(load_assignment(W3A1, ROOT), workers=2,
-                      run=lambda jobs, workers, title: grade_batch(jobs, workers), check_release=False)
-    failures = [line for line in report.lines if "FAIL" in line]
-    assert report.ok, "\n".join(failures)
-    solution = next(r for k, r in report.results.items() if k.endswith("solution nmt_attention.ipynb"))
-    assert solution.score == solution.max_score == 100
+    validated(W3A1)
