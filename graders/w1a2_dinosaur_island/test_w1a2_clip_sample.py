@@ -119,9 +119,17 @@ def test_sample(student, feedback, case):
     try:
         raw = student.sample(p, char_to_ix, seed)
     except Exception as exc:
-        if getattr(exc, "type_name", "") == "KeyError" and "ba" in getattr(exc, "message", ""):
+        kind, message = getattr(exc, "type_name", ""), getattr(exc, "message", "")
+        if kind == "KeyError" and "ba" in message:
             feedback.diagnose("sample_bias_key", "the hidden-state bias of this model is parameters['b'] "
                               "(not 'ba').")
+        elif kind == "ValueError" and "1-dimensional" in message:
+            feedback.diagnose("sample_p_not_flat", "np.random.choice needs the probabilities as a flat vector: "
+                              "pass p=y.ravel(), not the (vocab_size, 1) column y.")
+        elif kind == "ValueError" and "same size" in message:
+            feedback.diagnose("sample_vector_shapes", "x and a_prev must be column vectors, of shapes "
+                              "(vocab_size, 1) and (n_a, 1): a 1-D x broadcasts against the columns and "
+                              "the probabilities come out with the wrong size.")
         raise
     got = as_indices("the list returned by sample", raw, vocab)
     expected = ref.sample(p, char_to_ix, seed)

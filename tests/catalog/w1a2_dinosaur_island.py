@@ -187,7 +187,7 @@ _WRONG_SAMPLE = [
             if counter == 50:
                 indices.append(char_to_ix["\\n"])
             return indices
-        """, "Passes the (vocab, 1) column as p; np.random.choice requires a 1-D p and raises."),
+        """, "Passes the (vocab, 1) column as p; np.random.choice requires a 1-D p and raises.", "sample_p_not_flat"),
     _v("sample", "sample_1d_x", """
         def sample(parameters, char_to_ix, seed):
             Waa, Wax, Wya, by, b = (parameters["Waa"], parameters["Wax"], parameters["Wya"],
@@ -215,7 +215,7 @@ _WRONG_SAMPLE = [
                 indices.append(char_to_ix["\\n"])
             return indices
         """, "x is a 1-D vector, so Wax.x broadcasts against the (n_a, 1) terms into an (n_a, n_a) "
-             "hidden state and p gets the wrong length."),
+             "hidden state and p gets the wrong length.", "sample_vector_shapes"),
     _v("sample", "sample_x_not_reset", """
         def sample(parameters, char_to_ix, seed):
             Waa, Wax, Wya, by, b = (parameters["Waa"], parameters["Wax"], parameters["Wya"],
