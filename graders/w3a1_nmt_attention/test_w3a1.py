@@ -244,6 +244,17 @@ def test_modelf_structure(student, feedback):
         fail(f"your model lists {len(got)} layers; expected {len(expected)}.")
 
 
+@exercise("modelf", weight=1)
+def test_modelf_uses_its_arguments(student):
+    """Ty is free (the shared layers fix Tx, n_a and n_s): a decoder loop hard-coded to 10 fails."""
+    model = student.modelf(ref.TX, 4, ref.N_A, ref.N_S, ref.HUMAN_VOCAB_SIZE, ref.MACHINE_VOCAB_SIZE)
+    if not isinstance(model, RemoteObject):
+        fail("modelf should return a Keras Model.")
+    outputs = model.attr("outputs")
+    if not isinstance(outputs, list) or len(outputs) != 4:
+        fail("modelf(Tx, Ty=4, ...) should build a model with 4 outputs: loop over range(Ty), not a fixed count.")
+
+
 def diagnose_modelf(fb: Feedback, weights, inputs, got: list[np.ndarray]) -> None:
     variant = ref.build_model(s0_every_step=True)
     variant.set_weights(weights)

@@ -215,6 +215,16 @@ _WRONG_MODELF = [
             return model
         """, "Starts every decoder step from s0, c0: the decoder forgets what it wrote (only the "
              "attention query s carries over). Same layers and parameters.", "s0_every_step"),
+    _v("modelf", "modelf_ten_steps_hard_coded", _MODELF_HEAD + """
+            a = Bidirectional(LSTM(units=n_a, return_sequences=True))(X)
+            for t in range(10):
+                context = one_step_attention(a, s)
+                s, _, c = post_activation_LSTM_cell(inputs=context, initial_state=[s, c])
+                out = output_layer(inputs=s)
+                outputs.append(out)
+            model = Model(inputs=[X, s0, c0], outputs=outputs)
+            return model
+        """, "The decoder loop runs 10 times whatever Ty is: right for this notebook's Ty only."),
     _v("modelf", "modelf_encoder_without_return_sequences", _MODELF_HEAD + """
             a = Bidirectional(LSTM(units=n_a))(X)
             for t in range(Ty):
