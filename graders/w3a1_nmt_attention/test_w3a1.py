@@ -130,66 +130,49 @@ def test_one_step_attention(student, feedback, case):
 
 # ------------------------------------------------------------------ modelf
 
-ARGS = (ref.TX, ref.TY, ref.N_A, ref.N_S, ref.HUMAN_VOCAB_SIZE, ref.MACHINE_VOCAB_SIZE)
+def _get(obj, name: str):
+    """One attribute, of a local Keras object or of a remote handle."""
+    return obj.attr(name) if isinstance(obj, RemoteObject) else getattr(obj, name)
 
 
-def _shape(t) -> tuple:
-    return tuple(t.shape)
+def _count_params(layer) -> int:
+    return layer.call("count_params") if isinstance(layer, RemoteObject) else layer.count_params()
 
 
-def local_records(model) -> list[dict]:
-    out = []
-    for layer in model.layers:
-        o = layer.output
-        rec = {"class": type(layer).__name__, "output shape": [_shape(x) for x in o] if isinstance(o, list)
-               else _shape(o), "parameters": layer.count_params()}
-        rec.update(_extra_local(layer))
-        out.append(rec)
-    return out
+def _shape(tensor) -> tuple:
+    return tuple(_get(tensor, "shape"))
 
 
-def _extra_local(layer) -> dict:
-    name = type(layer).__name__
-    if name == "Bidirectional":
-        return {"return_sequences": layer.forward_layer.return_sequences}
-    if name.endswith("LSTM"):
-        return {"return_sequences": layer.return_sequences, "return_state": layer.return_state}
-    if name == "Dense":
-        return {"units": layer.units, "activation": layer.activation.__name__}
-    if name == "RepeatVector":
-        return {"n": layer.n}
-    return {}
+# type-specific fields of a layer record: class name -> attribute paths
+_FIELDS = {"Bidirectional": {"return_sequences": ("forward_layer", "return_sequences")},
+           "LSTM": {"return_sequences": ("return_sequences",), "return_state": ("return_state",)},
+           "Dense": {"units": ("units",), "activation": ("activation", "__name__")},
+           "RepeatVector": {"n": ("n",)}}
 
 
-def remote_records(model: RemoteObject) -> list[dict]:
-    layers = model.attr("layers")
-    out = []
-    for layer in layers:
-        name = layer.attr("__class__").attr("__name__")
-        o = layer.attr("output")
-        rec = {"class": name, "output shape": [_remote_shape(x) for x in o] if isinstance(o, list)
-               else _remote_shape(o), "parameters": layer.call("count_params")}
-        if name == "Bidirectional":
-            rec["return_sequences"] = layer.attr("forward_layer").attr("return_sequences")
-        elif name.endswith("LSTM"):
-            rec.update(return_sequences=layer.attr("return_sequences"), return_state=layer.attr("return_state"))
-        elif name == "Dense":
-            rec.update(units=layer.attr("units"), activation=layer.attr("activation").attr("__name__"))
-        elif name == "RepeatVector":
-            rec["n"] = layer.attr("n")
-        out.append(rec)
-    return out
-
-
-def _remote_shape(t) -> tuple:
-    shape = t.attr("shape") if isinstance(t, RemoteObject) else t
-    return tuple(shape) if isinstance(shape, (list, tuple)) else shape
+def layer_records(model) -> list[dict]:
+    """CURRICULUM's structure check: class, output shape(s), parameters and the fields that
+    matter per type, one record per layer. The same code reads the reference model here and
+    the learner's model through its handle."""
+    records = []
+    for layer in _get(model, "layers"):
+        name = _get(_get(layer, "__class__"), "__name__")
+        out = _get(layer, "output")
+        rec = {"class": name, "output shape": [_shape(x) for x in out] if isinstance(out, list) else _shape(out),
+               "parameters": _count_params(layer)}
+        for key, path in _FIELDS.get("LSTM" if name.endswith("LSTM") else name, {}).items():
+            value = layer
+            for attr in path:
+                value = _get(value, attr)
+            rec[key] = value
+        records.append(rec)
+    return records
 
 
 @functools.lru_cache(maxsize=1)
 def reference():
     model = ref.load_reference()
-    return model, local_records(model), model.get_weights()
+    return model, layer_records(model), model.get_weights()
 
 
 @functools.lru_cache(maxsize=1)
@@ -205,8 +188,8 @@ def held_out_inputs(m: int = 64):
     return Xoh, s0, c0
 
 
-def build_learner_model(student) -> RemoteObject:
-    model = student.modelf(*ARGS)
+def build_learner_model(student, Ty: int = ref.TY) -> RemoteObject:
+    model = student.modelf(ref.TX, Ty, ref.N_A, ref.N_S, ref.HUMAN_VOCAB_SIZE, ref.MACHINE_VOCAB_SIZE)
     if not isinstance(model, RemoteObject) or "Model" not in model.remote_type and "Functional" not in model.remote_type:
         fail("modelf should return a Keras Model (Model(inputs=[X, s0, c0], outputs=outputs)).")
     return model
@@ -235,7 +218,7 @@ def test_modelf_structure(student, feedback):
     outputs = model.attr("outputs")
     if not isinstance(outputs, list) or len(outputs) != ref.TY:
         fail(f"the model should have {ref.TY} outputs (one softmax per output character).")
-    got, expected = remote_records(model), reference()[1]
+    got, expected = layer_records(model), reference()[1]
     for i, (g, e) in enumerate(zip(got, expected)):
         for key in e:
             if g.get(key) != e[key]:
@@ -247,9 +230,7 @@ def test_modelf_structure(student, feedback):
 @exercise("modelf", weight=1)
 def test_modelf_uses_its_arguments(student):
     """Ty is free (the shared layers fix Tx, n_a and n_s): a decoder loop hard-coded to 10 fails."""
-    model = student.modelf(ref.TX, 4, ref.N_A, ref.N_S, ref.HUMAN_VOCAB_SIZE, ref.MACHINE_VOCAB_SIZE)
-    if not isinstance(model, RemoteObject):
-        fail("modelf should return a Keras Model.")
+    model = build_learner_model(student, Ty=4)
     outputs = model.attr("outputs")
     if not isinstance(outputs, list) or len(outputs) != 4:
         fail("modelf(Tx, Ty=4, ...) should build a model with 4 outputs: loop over range(Ty), not a fixed count.")
