@@ -12,9 +12,19 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup system demo test validate release bench clean
+.PHONY: setup system data demo test validate release bench clean
 
-setup: system $(STAMP)
+setup: system $(STAMP) data
+
+# Audio of w3a2_trigger_word (speech by espeak-ng from the pinned espeakng-loader, synthetic
+# backgrounds, labelled dev clips): built here, not committed; ~10 s on 2 cores. The builder
+# checks every file against datasets/trigger_word/manifest.json.
+TRIGGER_DATA := datasets/trigger_word/dev/labels.json
+data: $(TRIGGER_DATA)
+
+$(TRIGGER_DATA): datasets/trigger_word/build_trigger_word.py datasets/trigger_word/manifest.json $(STAMP)
+	$(BIN)/python datasets/trigger_word/build_trigger_word.py
+	touch $@
 
 # bubblewrap is the sandbox; libseccomp builds its syscall filter. Without root we cannot
 # install them: say so; the engine then uses (and loudly announces) its weaker fallback.
