@@ -33,6 +33,7 @@ with warnings.catch_warnings():      # pydub warns about ffmpeg on import; WAV n
 
 __all__ = ["AudioSegment", "RAW_DATA", "DEV_DATA", "REFERENCE_WEIGHTS", "load_raw_audio", "get_wav_info",
            "graph_spectrogram", "match_target_amplitude", "get_random_time_segment", "load_dev_set",
+           "dev_labels", "dev_clip_path",
            "detect_triggerword", "detections", "detection_scores", "make_chime", "chime_on_activate",
            "preprocess_audio", "plot_waveform_and_labels", "plot_spectrogram", "plot_prediction"]
 
