@@ -77,7 +77,7 @@ def data_sha256(raw) -> str:
 
 
 def train(out: Path, steps: int, batch_size: int, learning_rate: float, train_dropout: float, seed: int,
-          device: str, eval_every: int, notes: list[str]) -> None:
+          device: str, eval_every: int, notes: list[str], checkpoint: Path | None = None) -> None:
     import keras
 
     from autograde.references import Manifest, framework_versions, hash_files
@@ -101,6 +101,8 @@ def train(out: Path, steps: int, batch_size: int, learning_rate: float, train_dr
                             "valid_f1": round(scores["f1"], 4), "seconds": round(time.time() - started, 1)})
             print(f"step {step}: loss {history[-1]['loss']:.4f}  validation F1 {scores['f1']:.3f} "
                   f"(P {scores['precision']:.3f} R {scores['recall']:.3f})  {time.time() - started:.0f} s", flush=True)
+            if checkpoint is not None:   # a long CPU run can be stopped and still leave weights behind
+                model.save_weights(str(checkpoint))
     wall = time.time() - started
     out.mkdir(parents=True, exist_ok=True)
     clean = ref.build_model()    # the contract's model (Dropout 0.8); weights only, no optimizer state
@@ -169,21 +171,22 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train the reference model and write its weights and manifest")
     t.add_argument("--out", type=Path, default=ref.REFERENCE_DIR)
-    t.add_argument("--steps", type=int, default=1500, help="batches (default 1500)")
+    t.add_argument("--steps", type=int, default=480, help="batches of fresh examples (default 480)")
     t.add_argument("--batch-size", type=int, default=16)
     t.add_argument("--learning-rate", type=float, default=0.001)
     t.add_argument("--train-dropout", type=float, default=0.3)
     t.add_argument("--seed", type=int, default=1)
-    t.add_argument("--eval-every", type=int, default=100)
+    t.add_argument("--eval-every", type=int, default=80)
     t.add_argument("--device", default="cpu", help="what trained it: 'cpu' or the GPU model")
     t.add_argument("--note", action="append", default=[], help="a line for the manifest's notes (repeatable)")
+    t.add_argument("--checkpoint", type=Path, default=None, help="save the weights here at every evaluation")
     e = sub.add_parser("evaluate", help="recompute the dev F1 of a trained reference")
     e.add_argument("--dir", type=Path, default=ref.REFERENCE_DIR)
     e.add_argument("--sample", type=int, default=None)
     args = parser.parse_args(argv)
     if args.command == "train":
         train(args.out, args.steps, args.batch_size, args.learning_rate, args.train_dropout, args.seed,
-              args.device, args.eval_every, args.note)
+              args.device, args.eval_every, args.note, args.checkpoint)
     else:
         print(evaluate(args.dir, args.sample))
     return 0
