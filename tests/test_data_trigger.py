@@ -111,3 +111,15 @@ def test_references_reproduce_pydub():
     assert mixed.dBFS == ref.dbfs(as_array(mixed))
     assert np.array_equal(as_array(tu.match_target_amplitude(mixed, -20.0)),
                           ref.match_target_amplitude(as_array(mixed), -20.0))
+
+
+def test_released_weights_are_the_reference():
+    """The notebook's copy of the w3a2 weights (source/ and release/) is the verified reference."""
+    from autograde.references import Manifest, sha256_file
+
+    reference = ROOT / "graders" / "references" / "w3a2_trigger_word"
+    manifest = Manifest.read(reference)
+    assert manifest.metrics["f1"] >= manifest.target["f1"] >= 0.85
+    expected = manifest.files["trigger_word.weights.h5"]
+    for tree in ("source", "release"):
+        assert sha256_file(ROOT / tree / "w3a2_trigger_word" / "models" / "trigger_word.weights.h5") == expected

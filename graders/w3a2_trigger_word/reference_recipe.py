@@ -80,8 +80,6 @@ def train(out: Path, steps: int, batch_size: int, learning_rate: float, train_dr
           device: str, eval_every: int, notes: list[str], checkpoint: Path | None = None) -> None:
     import keras
 
-    from autograde.references import Manifest, framework_versions, hash_files
-
     keras.utils.set_random_seed(seed)
     raw = ref.load_raw()
     X_val, _, val_ends = validation_set(raw)
@@ -104,9 +102,20 @@ def train(out: Path, steps: int, batch_size: int, learning_rate: float, train_dr
             if checkpoint is not None:   # a long CPU run can be stopped and still leave weights behind
                 model.save_weights(str(checkpoint))
     wall = time.time() - started
+    write_reference(out, model.get_weights(), raw, X_dev, dev_ends, seed, device, notes,
+                    steps_run=steps, steps_planned=steps, batch_size=batch_size, learning_rate=learning_rate,
+                    train_dropout=train_dropout, wall=wall, history=history)
+
+
+def write_reference(out: Path, weights, raw, X_dev, dev_ends, seed: int, device: str, notes: list[str], *,
+                    steps_run: int, steps_planned: int, batch_size: int, learning_rate: float,
+                    train_dropout: float, wall: float, history: list) -> None:
+    """Weights (in the contract's architecture), probe and manifest."""
+    from autograde.references import Manifest, framework_versions, hash_files
+
     out.mkdir(parents=True, exist_ok=True)
     clean = ref.build_model()    # the contract's model (Dropout 0.8); weights only, no optimizer state
-    clean.set_weights(model.get_weights())
+    clean.set_weights(weights)
     clean.save_weights(str(out / ref.WEIGHTS_FILE))
     scores = ref.detection_scores(ref.predict(clean, X_dev), dev_ends)
     print(f"dev ({len(X_dev)} clips): {scores}")
@@ -122,17 +131,17 @@ def train(out: Path, steps: int, batch_size: int, learning_rate: float, train_dr
               "audio_manifest_sha256": hashlib.sha256(dev_manifest.read_bytes()).hexdigest(),
               "raw_sha256": data_sha256(raw),
               "train_protocol": "reference.create_training_example(backgrounds[k % 12], activates, negatives, 1375, "
-                                f"seed=k) for k = {TRAIN_SEED} ... {TRAIN_SEED + steps * batch_size - 1}",
-              "train_examples": steps * batch_size,
+                                f"seed=k) for k = {TRAIN_SEED} ... {TRAIN_SEED + steps_run * batch_size - 1}",
+              "train_examples": steps_run * batch_size,
               "validation": f"{VALID_SIZE} examples, seeds {VALID_SEED}+k, training voices/backgrounds",
               "held_out": f"datasets/trigger_word/dev: {len(X_dev)} clips, held-out voices and backgrounds",
               "held_out_activates": int(sum(len(e) for e in dev_ends))},
-        training={"steps": steps, "batch_size": batch_size, "examples_seen": steps * batch_size,
-                  "optimizer": "Adam(beta_1=0.9, beta_2=0.999)",
-                  "learning_rate": f"CosineDecay({learning_rate}, decay_steps={steps}, alpha=0.1)",
+        training={"steps_planned": steps_planned, "steps_run": steps_run, "batch_size": batch_size,
+                  "examples_seen": steps_run * batch_size, "optimizer": "Adam(beta_1=0.9, beta_2=0.999)",
+                  "learning_rate": f"CosineDecay({learning_rate}, decay_steps={steps_planned}, alpha=0.1)",
                   "loss": "binary_crossentropy", "train_dropout": train_dropout, "shipped_dropout": 0.8,
                   "jit_compile": False, "wall_seconds": round(wall, 1),
-                  "seconds_per_step": round(wall / steps, 2), "history": history},
+                  "seconds_per_step": round(wall / max(steps_run, 1), 2), "history": history},
         metrics={"f1": round(scores["f1"], 4), "precision": round(scores["precision"], 4),
                  "recall": round(scores["recall"], 4), "tp": scores["tp"], "fp": scores["fp"], "fn": scores["fn"],
                  "f1_set": f"dev, {len(X_dev)} clips; a firing = more than 20 steps above 0.5, correct within "
@@ -143,6 +152,32 @@ def train(out: Path, steps: int, batch_size: int, learning_rate: float, train_dr
         evaluator=f"graders/{ASSIGNMENT}/reference_recipe.py",
         notes=notes,
     ).write(out)
+
+
+def finalize(checkpoint: Path, log: Path, out: Path, steps_planned: int, batch_size: int, learning_rate: float,
+             train_dropout: float, seed: int, device: str, notes: list[str]) -> None:
+    """Ship the weights of a run stopped at a checkpoint (time budget), with its logged history."""
+    import re
+
+    history = []
+    for line in log.read_text().splitlines():
+        m = re.match(r"step (\d+): loss ([\d.]+)  validation F1 ([\d.]+) .*  (\d+) s", line)
+        if m:
+            history.append({"step": int(m[1]), "examples": int(m[1]) * batch_size, "loss": float(m[2]),
+                            "valid_f1": float(m[3]), "seconds": float(m[4])})
+    if not history:
+        raise ValueError(f"no evaluation lines in {log}")
+    model = ref.build_model(dropout=train_dropout)
+    model.load_weights(str(checkpoint))
+    raw = ref.load_raw()
+    X_dev, _, dev_ends = ref.load_dev()
+    last = history[-1]
+    if last["step"] < steps_planned:
+        notes = notes + [f"Stopped at the checkpoint of step {last['step']} of {steps_planned} (time budget of the "
+                         "session); the learning rate had not finished its cosine decay."]
+    write_reference(out, model.get_weights(), raw, X_dev, dev_ends, seed, device, notes,
+                    steps_run=last["step"], steps_planned=steps_planned, batch_size=batch_size,
+                    learning_rate=learning_rate, train_dropout=train_dropout, wall=last["seconds"], history=history)
 
 
 def evaluate(reference_dir: Path, sample: int | None = None) -> dict[str, float]:
@@ -180,6 +215,17 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--device", default="cpu", help="what trained it: 'cpu' or the GPU model")
     t.add_argument("--note", action="append", default=[], help="a line for the manifest's notes (repeatable)")
     t.add_argument("--checkpoint", type=Path, default=None, help="save the weights here at every evaluation")
+    f = sub.add_parser("finalize", help="ship the weights of a stopped run from its checkpoint and log")
+    f.add_argument("--checkpoint", type=Path, required=True)
+    f.add_argument("--log", type=Path, required=True)
+    f.add_argument("--out", type=Path, default=ref.REFERENCE_DIR)
+    f.add_argument("--steps", type=int, default=480, help="steps the run had planned")
+    f.add_argument("--batch-size", type=int, default=16)
+    f.add_argument("--learning-rate", type=float, default=0.001)
+    f.add_argument("--train-dropout", type=float, default=0.3)
+    f.add_argument("--seed", type=int, default=1)
+    f.add_argument("--device", default="cpu")
+    f.add_argument("--note", action="append", default=[])
     e = sub.add_parser("evaluate", help="recompute the dev F1 of a trained reference")
     e.add_argument("--dir", type=Path, default=ref.REFERENCE_DIR)
     e.add_argument("--sample", type=int, default=None)
@@ -187,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         train(args.out, args.steps, args.batch_size, args.learning_rate, args.train_dropout, args.seed,
               args.device, args.eval_every, args.note, args.checkpoint)
+    elif args.command == "finalize":
+        finalize(args.checkpoint, args.log, args.out, args.steps, args.batch_size, args.learning_rate,
+                 args.train_dropout, args.seed, args.device, args.note)
     else:
         print(evaluate(args.dir, args.sample))
     return 0
