@@ -37,20 +37,23 @@ def is_overlapping_test(target):
     cases = [  # (segment, previous, expected, hint when wrong)
         ((950, 1430), [(2000, 2550), (260, 949)], False,
          "(950, 1430) ends before (2000, 2550) starts and starts after (260, 949) ends: no overlap."),
-        ((2305, 2950), [(824, 1532), (1900, 2305), (3424, 3656)], True,
-         "(2305, 2950) starts at 2305, the last millisecond of (1900, 2305): segments include both "
-         "ends, so touching counts as overlapping. Use <= and >=, not < and >."),
         ((100, 200), [], False, "With no previous segments there is nothing to overlap: return False."),
-        ((3000, 6000), [(4000, 4500)], True,
-         "(3000, 6000) contains (4000, 4500) entirely. Checking only whether an end of one segment "
-         "falls inside the other misses this: test start <= previous_end and end >= previous_start."),
-        ((4200, 4300), [(4000, 4500)], True, "(4200, 4300) lies inside (4000, 4500): they overlap."),
         ((7000, 7600), [(100, 300), (7500, 8000)], True,
          "(7000, 7600) overlaps the SECOND previous segment (7500, 8000). Do not return False as soon "
          "as one previous segment does not overlap: look at all of them first."),
-        ((500, 700), [(800, 900), (100, 499)], False, "(500, 700) touches neither (800, 900) nor (100, 499)."),
+        ((4200, 4300), [(4000, 4500), (100, 200)], True,
+         "(4200, 4300) overlaps the FIRST previous segment (4000, 4500); the answer must not be "
+         "overwritten by the next one: once an overlap is found, keep True (or return it)."),
+        ((3000, 6000), [(4000, 4500)], True,
+         "(3000, 6000) contains (4000, 4500) entirely. Checking only whether an end of one segment "
+         "falls inside the other misses this: test start <= previous_end and end >= previous_start."),
         ((1000, 1100), [(1100, 1200)], True,
-         "(1000, 1100) ends at 1100, where (1100, 1200) starts: touching counts as overlapping."),
+         "(1000, 1100) ends at 1100, where (1100, 1200) starts: segments include both ends, so touching "
+         "counts as overlapping. Use <= and >=, not < and >."),
+        ((2305, 2950), [(824, 1532), (1900, 2305), (3424, 3656)], True,
+         "(2305, 2950) starts at 2305, the last millisecond of (1900, 2305): touching counts as overlapping."),
+        ((500, 700), [(800, 900), (100, 499)], False, "(500, 700) touches neither (800, 900) nor (100, 499)."),
+        ((4100, 4200), [(4000, 4500)], True, "(4100, 4200) lies inside (4000, 4500): they overlap."),
     ]
     for segment, previous, expected, hint in cases:
         before = list(previous)
@@ -234,17 +237,56 @@ def create_training_example_test(target):
     _, y3 = target(backgrounds[0], activates, negatives, 500)
     _require(y3.shape == (1, 500), f"With Ty = 500, y should have shape (1, 500), not {y3.shape}: use the Ty "
                                    "argument, not the global Ty.")
-    # labels only after activates: across seeds, the label runs match the activates inserted
-    for seed in (2, 11, 29):
+    # the protocol, watched through the calls to insert_audio_clip and insert_ones
+    namespace = target.__globals__
+    originals = {name: namespace.get(name) for name in ("insert_audio_clip", "insert_ones")}
+    _require(all(originals.values()), "insert_audio_clip and insert_ones must be defined: run their cells first.")
+    activate_ids = {id(a) for a in activates}
+    negative_ids = {id(n) for n in negatives}
+
+    for seed in (2, 11, 29, 40):
+        inserts, labels = [], []
+
+        def spy_insert(background, audio_clip, previous_segments):
+            new_background, segment_time = originals["insert_audio_clip"](background, audio_clip, previous_segments)
+            kind = "activate" if id(audio_clip) in activate_ids else "negative" if id(audio_clip) in negative_ids else "?"
+            inserts.append((kind, background, id(previous_segments), tuple(segment_time)))
+            return new_background, segment_time
+
+        def spy_ones(y, segment_end_ms):
+            labels.append(segment_end_ms)
+            return originals["insert_ones"](y, segment_end_ms)
+
         np.random.seed(seed)
         n_activates = np.random.randint(0, 5)
         np.random.seed(seed)
-        _, y = target(backgrounds[1], activates, negatives, 1375)
-        runs = int(np.sum(np.diff(np.concatenate([[0], y[0], [0]])) == 1))
-        _require(runs <= n_activates,
-                 f"With np.random.seed({seed}), {n_activates} activates are drawn, but y has {runs} separate runs "
-                 "of ones. Label only the activates (not the negatives), and draw the number of activates first "
-                 "with np.random.randint(0, 5).")
+        namespace["insert_audio_clip"], namespace["insert_ones"] = spy_insert, spy_ones
+        try:
+            target(backgrounds[1], activates, negatives, 1375)
+        finally:
+            namespace.update(originals)
+        kinds = [k for k, *_ in inserts]
+        _require("?" not in kinds, "Insert the clips of the activates and negatives lists themselves (use "
+                                   "insert_audio_clip(background, clip, previous_segments)).")
+        _require(kinds.count("activate") == n_activates,
+                 f"With np.random.seed({seed}), np.random.randint(0, 5) gives {n_activates} activates, but "
+                 f"{kinds.count('activate')} were inserted. Draw the number of activates first, with "
+                 "np.random.randint(0, 5).")
+        _require(kinds == sorted(kinds), "Insert all the activates first, then the negatives.")
+        _require(len({pid for _, _, pid, _ in inserts}) <= 1,
+                 "Every call of insert_audio_clip should get the SAME previous_segments list, activates and "
+                 "negatives alike, so that no word can cover another.")
+        activate_ends = [seg[1] for k, _, _, seg in inserts if k == "activate"]
+        if labels != activate_ends:
+            starts = [seg[0] for k, _, _, seg in inserts if k == "activate"]
+            if labels == starts:
+                raise AssertionError("insert_ones gets the START of each activate; give it the end, segment_time[1].")
+            raise AssertionError(f"insert_ones was called with {labels}, but the activates end at {activate_ends}: "
+                                 "call it once per activate, with its end time, and never for the negatives.")
+        if inserts:
+            drop = backgrounds[1].dBFS - inserts[0][1].dBFS
+            _require(abs(drop - 20) < 0.5, f"The first clip was inserted into a background {drop:.1f} dB quieter "
+                                           "than the one given; make it 20 dB quieter first (background - 20).")
 
 
 # --------------------------------------------------------------------------------------

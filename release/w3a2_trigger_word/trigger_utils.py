@@ -215,7 +215,7 @@ def detect_triggerword(filename, model=None, plot=False):
     audio_clip.export(str(tmp), format="wav")
     x = graph_spectrogram(tmp).T[np.newaxis].astype(np.float32)
     tmp.unlink(missing_ok=True)
-    predictions = np.asarray(model(x, training=False))
+    predictions = np.asarray(model.predict(x, verbose=0))
     if plot:
         plot_prediction(x[0].T, predictions)
     return predictions
@@ -307,7 +307,7 @@ def _samples(segment):
     return np.array(segment.get_array_of_samples(), dtype=np.float64).reshape(-1, segment.channels)[:, 0]
 
 
-def plot_spectrogram(x, ax=None, title=None):
+def plot_spectrogram(x, ax=None, title=None, colorbar=True):
     """Draw a spectrogram (n_freq, frames) on a log scale (decibels)."""
     import matplotlib.pyplot as plt
 
@@ -320,7 +320,8 @@ def plot_spectrogram(x, ax=None, title=None):
     ax.set_ylabel("frequency bin")
     if title:
         ax.set_title(title)
-    plt.colorbar(image, ax=ax, fraction=0.025, pad=0.01, label="dB")
+    if colorbar:
+        plt.colorbar(image, ax=ax, fraction=0.025, pad=0.01, label="dB")
     return ax
 
 
@@ -356,7 +357,7 @@ def plot_prediction(x, predictions, activate_ends_ms=(), threshold=0.5, axes=Non
 
     if axes is None:
         _, axes = plt.subplots(2, 1, figsize=(12, 5), sharex=True)
-    plot_spectrogram(x, ax=axes[0])
+    plot_spectrogram(x, ax=axes[0], colorbar=False)   # no colour bar: keep the two time axes aligned
     p = np.asarray(predictions).reshape(-1)
     t = np.arange(len(p)) * CLIP_MS / len(p) / 1000
     axes[1].plot(t, p, color="#1565c0", label="model output")
