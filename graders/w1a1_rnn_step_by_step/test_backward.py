@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import w1a1_reference as ref
-from w1a1_common import ATOL, CONFIGS, RTOL, SINGLE_STEP, check_unchanged, ids, same
+from . import reference as ref
+from .common import ATOL, CONFIGS, RTOL, SINGLE_STEP, check_unchanged, ids, same
 
 from autograde.checks import Feedback, check_array, check_keys
 

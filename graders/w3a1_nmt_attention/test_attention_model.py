@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 import pytest
-import w3a1_reference as ref
+from . import reference as ref
 
 from autograde.checks import Feedback, check_array, check_type, fail
 from autograde.grading import RemoteObject
