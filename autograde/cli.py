@@ -30,7 +30,7 @@ def _say(text: str, style: str = "") -> None:
     """One line to the instructor's console; learner text in it is never read as markup."""
     from rich.text import Text
 
-    _console().print(Text(text, style=style))
+    _console().print(Text(text, style=style), soft_wrap=True)
 
 
 def _announce_sandbox() -> None:
@@ -259,7 +259,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     ok = True
     for report in reports.values():
         for good, line in report.entries:
-            console.print(("[green]ok[/]   " if good else "[red]FAIL[/] ") + escape(line))
+            console.print(("[green]ok[/]   " if good else "[red]FAIL[/] ") + escape(line), soft_wrap=True)
         ok &= report.ok
     console.print("[bold green]validation passed" if ok else "[bold red]validation FAILED")
     return 0 if ok else 1
