@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import threading
 import traceback
 from collections import defaultdict
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pytest
 
 from autograde.checks import Feedback, GradeFailure
@@ -110,19 +112,41 @@ class RemoteFunction:
 class Student:
     """The ``student`` fixture: ``student.rnn_forward(x, a0, parameters)`` calls the learner's code."""
 
-    def __init__(self, session: StudentSession) -> None:
+    def __init__(self, session: StudentSession, ctx: "RunContext | None" = None) -> None:
         self._session = session
+        self._ctx = ctx
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
             raise AttributeError(name)
         return RemoteFunction(self._session, name)
 
-    def value(self, name: str) -> Any:
+    def value(self, name: str, handle: bool = False) -> Any:
         """A global of the notebook: data comes back as data, anything else as a RemoteObject
-        (e.g. ``student.value("densor1")``, a shared Keras layer)."""
-        reply = self._session.request(Op.GLOBAL, {"name": name})
+        (e.g. ``student.value("densor1")``, a shared Keras layer); ``handle=True`` always gives
+        a RemoteObject (for large data such as a 400,000-word dict, passed back as an argument)."""
+        reply = self._session.request(Op.GLOBAL, {"name": name, "handle": handle})
         return _wrap(self._session, self._session.decode(reply))
+
+    def call_twice(self, name: str, *args: Any) -> tuple[Any, Any, list[Any]]:
+        """Call ``name`` twice on the SAME argument objects (held in the learner process), and
+        read the arguments back. A function that changes its inputs in place shows it by an
+        observable effect (the second result differs), not only by what the process reports."""
+        held = [self.hold(a) for a in args]
+        fn = RemoteFunction(self._session, name)
+        first = fn(*held)
+        second = fn(*held)
+        after = [h.call("copy") if isinstance(a, (dict, list, np.ndarray)) else h.call("__add__", ())
+                 for h, a in zip(held, args)]
+        return first, second, after
+
+    def failed(self, exercise: str) -> bool | None:
+        """Whether the learner's ``exercise`` failed one of its own checks earlier in this run
+        (None when its checks did not run). Tests run in notebook order, callees first."""
+        if self._ctx is None:
+            return None
+        mine = [o for o in self._ctx.outcomes if o.exercise == exercise]
+        return None if not mine else not all(o.passed for o in mine)
 
     def hold(self, value: Any) -> RemoteObject:
         """Put data into the learner process as one object that several calls can share (and
@@ -156,6 +180,7 @@ class RunContext:
     session: StudentSession
     exercises: dict[str, float]                     # all graded exercises (grade_id -> points)
     selected: frozenset[str] | None = None          # run only these exercises' tests (None: all)
+    calls: dict[str, tuple[str, ...]] = field(default_factory=dict)  # graded function -> graded functions it calls
     explain_undefined: Callable[[str, str], str] | None = None
     outcomes: list[TestOutcome] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
@@ -170,9 +195,15 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
             if ctx and ctx.explain_undefined:
                 return ctx.explain_undefined(exc.undefined, exercise)
             return f"{exc.undefined} is not defined in your notebook."
+        callee = _raised_in_callee(exc, exercise, ctx)
+        if callee and exc.type_name == "NotImplementedError":
+            return f"{exercise} calls your {callee}, which is not implemented yet: finish {callee} first."
         if exc.type_name == "NotImplementedError":
             return f"{exercise} is not implemented yet (it raises NotImplementedError)."
         tail = exc.traceback.strip().splitlines()[-6:]
+        if callee:
+            return (f"{exercise} calls your {callee}, which raised {exc.type_name}: {exc.message}. Fix {callee} "
+                    "first." + ("\n" + "\n".join(tail) if tail else ""))
         return f"{exercise} raised {exc.type_name}: {exc.message}" + ("\n" + "\n".join(tail) if tail else "")
     if isinstance(exc, NotCalledAgain):
         return f"{exc.function} was not called again: earlier in this run it failed ({exc.original})."
@@ -183,6 +214,21 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
     if isinstance(exc, StudentCrash):
         return f"{exercise} crashed the learner process ({exc}). A fresh process was started."
     return f"internal grader error ({type(exc).__name__}); please tell your instructor."
+
+
+def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) -> str | None:
+    """The graded function ``exercise`` calls in which the learner's exception was raised, if any
+    (the innermost such frame of the learner's traceback)."""
+    if ctx is None:
+        return None
+    callees = ctx.calls.get(exercise, ())
+    frames = re.findall(r", in (\w+)\n", exc.traceback[-4000:] + "\n")
+    for name in reversed(frames):
+        if name in callees:
+            return name
+        if name == exercise:
+            return None
+    return None
 
 
 class GradingPlugin:
@@ -232,7 +278,7 @@ class GradingPlugin:
             ctx = self.jobs.get()
             if ctx is None:
                 return True
-            self.ctx, self._student, self._feedback = ctx, Student(ctx.session), {}
+            self.ctx, self._student, self._feedback = ctx, Student(ctx.session, ctx), {}
             try:
                 if self.collection_errors:
                     ctx.internal_errors += self.collection_errors

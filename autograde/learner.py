@@ -105,7 +105,8 @@ class Server:
         return self._invoke(self._lookup(msg.header["name"]), msg)
 
     def op_global(self, msg: protocol.Message) -> dict:
-        return {"value": self._lookup(msg.header["name"])}
+        value = self._lookup(msg.header["name"])
+        return {"value": self._make_handle(value) if msg.header.get("handle") else value}
 
     def op_call_method(self, msg: protocol.Message) -> dict:
         target = self._resolve(protocol.Handle(msg.header["handle"], ""))

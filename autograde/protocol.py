@@ -6,7 +6,7 @@ Only data crosses the boundary. A message is a frame::
 
 where the header lists the byte length of each blob, and each blob is one numpy array
 in ``.npy`` format, read back with ``allow_pickle=False`` and accepted only for
-bool, integer, unsigned, float and complex dtypes.
+bool, integer, unsigned, float, complex and fixed-width string (``<U``, ``S``) dtypes.
 
 Values are encoded as JSON with a few tagged forms::
 
@@ -50,7 +50,7 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 MAX_ARRAYS = 10_000
 MAX_DEPTH = 64
-ALLOWED_KINDS = frozenset("biufc")
+ALLOWED_KINDS = frozenset("biufcUS")  # numbers, bools and fixed-width strings: nothing that needs pickle
 
 
 class ProtocolError(Exception):
@@ -62,7 +62,7 @@ class Op(str, enum.Enum):
 
     RUN_CELL = "run_cell"        # {code, cell, ipython: bool}            -> {}
     CALL = "call"                # {name, args, kwargs, return_args?}     -> {value, args?}
-    GLOBAL = "global"            # {name}                                 -> {value}
+    GLOBAL = "global"            # {name, handle?}                        -> {value}
     CALL_METHOD = "call_method"  # {handle, name, args, kwargs}           -> {value}
     GETATTR = "getattr"          # {handle, name}                         -> {value}
     HOLD = "hold"                # {value}: keep data as a remote object  -> {value: handle}
@@ -77,7 +77,7 @@ class OpSpec:
 OPERATIONS: dict[Op, OpSpec] = {
     Op.RUN_CELL: OpSpec(("code", "cell", "ipython"), ()),
     Op.CALL: OpSpec(("name", "args", "kwargs", "return_args"), ("value", "args")),
-    Op.GLOBAL: OpSpec(("name",), ("value",)),
+    Op.GLOBAL: OpSpec(("name", "handle"), ("value",)),
     Op.CALL_METHOD: OpSpec(("handle", "name", "args", "kwargs"), ("value",)),
     Op.GETATTR: OpSpec(("handle", "name"), ("value",)),
     Op.HOLD: OpSpec(("value",), ("value",)),
