@@ -160,7 +160,7 @@ class Grader:
         result.score = round(sum(v.score for v in result.exercises.values()), 4)
         notes = list(submission.problems)
         notes += [f"cell {o.cell}: {o.message}" for o in session.outcomes.values() if o.status is CellStatus.FATAL]
-        notes += [e for e in session.events if not e.startswith("cell ")]
+        notes += session.events
         result.message = "; ".join(dict.fromkeys(notes))
         result.internal_errors = ctx.internal_errors
         result.inside_seconds = round(session.inside_seconds, 4)
