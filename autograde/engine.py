@@ -205,9 +205,13 @@ _worker: Grader | None = None
 
 
 def _worker_init(warm: tuple[tuple[str, str | None], ...]) -> None:
-    """Pool worker start-up: build the grader and warm it for this batch's assignments."""
+    """Pool worker start-up: build the grader and warm it for this batch's assignments; when the
+    worker exits, its spare learner processes and their control groups go with it."""
+    from multiprocessing.util import Finalize
+
     global _worker
     _worker = Grader()
+    Finalize(_worker, _worker.close, exitpriority=10)
     try:
         _worker.warm(warm)
     except Exception:  # reported when a submission of that assignment is graded

@@ -350,33 +350,54 @@ STOPS = "def rnn_forward(*args, **kwargs):\n    import os, signal\n    os.kill(o
 CRAFTED = "\n".join(["%time x = (" + "(" * 40 + "?" for _ in range(800)])
 
 
+TIGHT_RUNNER = """
+import json, resource, sys, time
+from autograde.engine import Grader, Job
+course, aid, warm_nb, *cases = sys.argv[1:]
+grader = Grader()
+out = {}
+try:
+    grader.grade(Job(aid, warm_nb, None, course))
+    for case in cases:
+        name, path = case.split("=", 1)
+        before, started = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+        result = grader.grade(Job(aid, path, None, course))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        out[name] = {"result": result.to_dict(), "wall": time.monotonic() - started,
+                     "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
+finally:
+    grader.close()
+print(json.dumps(out))
+"""
+
+
 @pytest.fixture(scope="module")
 def tight(w1a1, tmp_path_factory):
-    import resource
-    import time
+    """The cases graded by one warm grader in its own process (a course of its own: grader packages
+    are imported under their assignment's name, once per process)."""
+    import json
+    import subprocess
+    import sys
 
-    from autograde.engine import Grader
+    from autograde.results import NotebookResult
 
     course = _tight_course(tmp_path_factory.mktemp("tight"))
     out = tmp_path_factory.mktemp("tight-nb")
     cases = {"sleepy": dict(append=[SLEEPY]), "crashy": dict(append=[CRASHY]),
              "stops_itself": dict(replace={"rnn_forward_code": STOPS}), "crafted_ipython": dict(append=[CRAFTED])}
-    grader = Grader()
-    results, cpu, wall = {}, {}, {}
-    try:
-        grader.grade(Job(W1A1, str(course / "source" / W1A1 / w1a1.notebook_name), None, str(course)))  # warm
-        for name, spec in cases.items():
-            path = out / f"{name}.ipynb"
-            nbformat.write(notebook_with(w1a1, **spec), str(path))
-            before, started = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
-            results[name] = grader.grade(Job(W1A1, str(path), None, str(course)))
-            after = resource.getrusage(resource.RUSAGE_SELF)
-            cpu[name] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-            wall[name] = time.monotonic() - started
-    finally:
-        grader.close()
+    args = []
+    for name, spec in cases.items():
+        path = out / f"{name}.ipynb"
+        nbformat.write(notebook_with(w1a1, **spec), str(path))
+        args.append(f"{name}={path}")
+    proc = subprocess.run([sys.executable, "-c", TIGHT_RUNNER, str(course), W1A1,
+                           str(course / "source" / W1A1 / w1a1.notebook_name), *args],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
     assert len(CRAFTED) > 30_000
-    return results, cpu, wall
+    return ({k: NotebookResult.from_dict(v["result"]) for k, v in data.items()},
+            {k: v["cpu"] for k, v in data.items()}, {k: v["wall"] for k, v in data.items()})
 
 
 def test_a_submission_has_a_time_budget(tight):
