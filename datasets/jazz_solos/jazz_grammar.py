@@ -280,7 +280,8 @@ def unparse(tokens: list[str], chords: list[Chord], previous: int | None, rng: n
     For each note token the pitch is drawn among the pitches of the token's tone class over
     the chord at its onset, inside the interval bounds from the previous note; when none
     exists, the nearest pitch of that class is taken, and when the class does not exist at
-    all (e.g. no X tone), the nearest chord tone. Returns (events, last pitch).
+    all (e.g. no X tone), the nearest chord tone. An interval that would leave the soloist's
+    range is turned round (up becomes down). Returns (events, last pitch).
     """
     events, offset = [], Fraction(0)
     for text in tokens:
@@ -296,6 +297,8 @@ def unparse(tokens: list[str], chords: list[Chord], previous: int | None, rng: n
             candidates = [p for p in range(LOW, HIGH + 1) if tone_class(p, chord) == "C"]
         anchor = previous if previous is not None else 67
         lo, hi = tok.bounds if tok.bounds is not None else (-BOUND_SLACK, BOUND_SLACK)
+        if anchor + lo > HIGH - 2 or anchor + hi < LOW + 2:   # would leave the range: turn round
+            lo, hi = -hi, -lo
         inside = [p for p in candidates if anchor + lo <= p <= anchor + hi]
         if inside:
             pitch = int(rng.choice(inside))
