@@ -547,6 +547,12 @@ def plot_piano_roll(source, measures=None, ax=None, title=None):
     from matplotlib.patches import Patch, Rectangle
 
     events, chords = _read(source, measures)
+    if measures is None:
+        first = 0
+    elif isinstance(measures, slice):
+        first = range(len(source.measures if isinstance(source, Solo) else events))[measures].start
+    else:
+        first = list(measures)[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(min(2.4 + 1.1 * len(events), 16), 3.4))
     pitches = [ev.pitch for m in events for ev in m if ev.pitch != _grammar.NO_PITCH] or [60, 72]
@@ -566,7 +572,7 @@ def plot_piano_roll(source, measures=None, ax=None, title=None):
     ax.set_xlim(0, total)
     ax.set_ylim(low, high + 2.5)
     ax.set_xticks(range(0, total + 1, _grammar.BEATS_PER_MEASURE))
-    ax.set_xticklabels([str(i + 1) for i in range(len(events))] + [""], fontsize=8)
+    ax.set_xticklabels([str(first + i + 1) for i in range(len(events))] + [""], fontsize=8)
     ax.set_xlabel("measure")
     names = _grammar.NOTE_NAMES
     ticks = [p for p in range(low, high + 1) if p % 12 in (0, 7)]
