@@ -152,41 +152,78 @@ def _as64(tf, weights):
     return {k: tf.constant(np.asarray(v), tf.float64) for k, v in weights.items()}
 
 
-def djmodel_outputs(X, a0, c0, weights) -> np.ndarray:
-    """djmodel's outputs in float64: (Tx, m, n_values), teacher forcing from X."""
+DJ_MODES = ("carry", "zero_states", "restart", "c_is_a")
+
+
+def djmodel_outputs(X, a0, c0, weights, mode: str = "carry") -> np.ndarray:
+    """djmodel's outputs in float64: (Tx, m, n_values), teacher forcing from X.
+
+    ``mode`` emulates known mistakes, for hints: "carry" is the contract (the states returned
+    by a step are the next step's initial states); "zero_states" calls the LSTM without
+    initial_state (every step starts from zeros); "restart" passes initial_state=[a0, c0] at
+    every step; "c_is_a" unpacks the LSTM's [output, h, c] as ``a, c, _`` (the hidden state
+    is carried as the cell state).
+    """
     import tensorflow as tf
 
+    if mode not in DJ_MODES:
+        raise ValueError(mode)
     w = _as64(tf, weights)
     X = tf.constant(X, tf.float64)
-    a, c = tf.constant(a0, tf.float64), tf.constant(c0, tf.float64)
+    a_init, c_init = tf.constant(a0, tf.float64), tf.constant(c0, tf.float64)
+    a, c = a_init, c_init
     outs = []
     for t in range(X.shape[1]):
+        if mode == "zero_states":
+            a, c = tf.zeros_like(a_init), tf.zeros_like(c_init)
+        elif mode == "restart":
+            a, c = a_init, c_init
         a, c = _lstm_step(tf, X[:, t, :], a, c, w)
+        if mode == "c_is_a":
+            c = a
         outs.append(tf.nn.softmax(a @ w["Wy"] + w["by"], axis=-1))
     return tf.stack(outs).numpy()
 
 
-def greedy_inference(x0, a0, c0, weights, Ty: int = TY):
+INFERENCE_FEEDS = ("greedy", "x0", "probabilities")
+
+
+def greedy_inference(x0, a0, c0, weights, Ty: int = TY, feed: str = "greedy", zero_states: bool = False):
     """The inference model in float64: probabilities (Ty, m, n_values) and the greedy indices (Ty, m).
 
     Step 0 reads x0 (shape (m, 1, n_values)); every later step reads the one-hot of the
-    previous step's most likely value.
+    previous step's most likely value. For hints, ``feed`` emulates known mistakes: "x0"
+    feeds x0 at every step, "probabilities" feeds back the probabilities instead of their
+    one-hot; ``zero_states`` starts every step from zero states (no initial_state).
     """
     import tensorflow as tf
 
+    if feed not in INFERENCE_FEEDS:
+        raise ValueError(feed)
     w = _as64(tf, weights)
     n_values = w["Wy"].shape[1]
-    x = tf.constant(np.asarray(x0)[:, 0, :], tf.float64)
+    first = tf.constant(np.asarray(x0)[:, 0, :], tf.float64)
+    x = first
     a, c = tf.constant(a0, tf.float64), tf.constant(c0, tf.float64)
     probs, indices = [], []
     for _ in range(Ty):
+        if zero_states:
+            a, c = tf.zeros_like(a), tf.zeros_like(c)
         a, c = _lstm_step(tf, x, a, c, w)
         p = tf.nn.softmax(a @ w["Wy"] + w["by"], axis=-1)
         k = tf.argmax(p, axis=-1)
         probs.append(p)
         indices.append(k)
-        x = tf.one_hot(k, n_values, dtype=tf.float64)
+        x = {"greedy": lambda: tf.one_hot(k, n_values, dtype=tf.float64), "x0": lambda: first,
+             "probabilities": lambda: p}[feed]()
     return tf.stack(probs).numpy(), tf.stack(indices).numpy()
+
+
+def top2_margin(probs: np.ndarray) -> float:
+    """The smallest gap between the two most likely values over a (Ty, m, n) array: a greedy
+    path is reproducible in float32 only where this is well above float32 rounding (~1e-6)."""
+    top = np.sort(np.asarray(probs), axis=-1)[..., -2:]
+    return float(np.min(top[..., 1] - top[..., 0]))
 
 
 def predict_and_sample(pred, num_classes: int):
@@ -207,3 +244,52 @@ def greedy_solo_values(inference_model: keras.Model, n_values: int, n_a: int = N
     z = np.zeros((1, n_a), np.float32)
     out = inference_model([x0, z, z], training=False)
     return [int(np.argmax(np.asarray(o)[0])) for o in out]
+
+
+# ------------------------------------------------------------------------------------------
+# Hidden inputs of the graders
+# ------------------------------------------------------------------------------------------
+
+HELD_OUT_SEED = 99
+
+
+def held_out_windows(m: int = 8, seed: int = HELD_OUT_SEED):
+    """Windows the reference was not trained on, and initial states: ``(X, a0, c0)``.
+
+    The windows start at positions of the solo that are not the start of a training window,
+    and every step holds a value (the first one too, unlike training windows, so that a model
+    that skips or mangles step 0 shows). The first two windows start from zero states, as in
+    training; the others from states drawn from normal(0, 0.5), so that a model which ignores
+    a0 and c0 (or feeds them at every step) shows.
+    """
+    data = load_data()
+    used = set(int(s) for s in data.starts)
+    candidates = [s for s in range(len(data.corpus) - TX + 1) if s not in used]
+    rng = np.random.default_rng(seed)
+    starts = rng.choice(candidates, size=m, replace=False)
+    X = np.zeros((m, TX, data.n_values), np.float32)
+    for i, s in enumerate(starts):
+        X[i, np.arange(TX), [data.corpus[s + t] for t in range(TX)]] = 1.0
+    a0 = rng.normal(0.0, 0.5, (m, N_A)).astype(np.float32)
+    c0 = rng.normal(0.0, 0.5, (m, N_A)).astype(np.float32)
+    a0[:2] = c0[:2] = 0.0
+    return X, a0, c0
+
+
+def random_weights(n_values: int, n_a: int, seed: int, scale: float = 0.6) -> dict[str, np.ndarray]:
+    """Seeded float32 weights of an LSTM (n_a units over n_values inputs) and its Dense softmax
+    layer, in Keras's layout; the Dense weights are large enough that the probabilities are
+    far from uniform (so that greedy choices are clear-cut)."""
+    rng = np.random.default_rng(seed)
+    w = {"kernel": rng.normal(0, scale, (n_values, 4 * n_a)), "recurrent_kernel": rng.normal(0, scale, (n_a, 4 * n_a)),
+         "bias": rng.normal(0, 0.3, 4 * n_a), "Wy": rng.normal(0, 2.0, (n_a, n_values)),
+         "by": rng.normal(0, 0.5, n_values)}
+    return {k: v.astype(np.float32) for k, v in w.items()}
+
+
+def lstm_weights(w: dict[str, np.ndarray]) -> list[np.ndarray]:
+    return [w["kernel"], w["recurrent_kernel"], w["bias"]]
+
+
+def dense_weights(w: dict[str, np.ndarray]) -> list[np.ndarray]:
+    return [w["Wy"], w["by"]]
