@@ -2,6 +2,7 @@
 
     PYTHONPATH=graders python -m w1a3_jazz_improvisation.reference_recipe train [--epochs N] [--device NAME]
     PYTHONPATH=graders python -m w1a3_jazz_improvisation.reference_recipe evaluate
+    PYTHONPATH=graders python -m w1a3_jazz_improvisation.reference_recipe solo [--out build/solo.wav]
 
 Backend-neutral: it runs under TensorFlow here and under JAX on a GPU machine
 (``KERAS_BACKEND=jax``). It trains the contract's djmodel on exactly the notebook's data
@@ -107,6 +108,25 @@ def greedy_solo(inference, data):
         solo = utils.generate_music(inference, data.indices_values, data.chords, temperature=0.0,
                                     file=str(Path(tmp) / "solo.midi"))
     return solo
+
+
+def write_solo_wav(path, measures: int = 24, temperature: float = 0.0, seed: int = 0) -> Path:
+    """Write the reference model's improvised solo as a WAV file anyone can play; returns its path.
+
+    The notebook's own path from weights to sound: the reference inference model (the shipped
+    weights), ``generate_music`` over the first ``measures`` measures of the course's chords
+    (greedy at temperature 0), then the helper's small synthesizer (solo, chords, bass, ride).
+    The MIDI file is written next to it (same name, .midi). Takes a few seconds on a CPU.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = ref.load_data()
+    _, inference, _ = ref.load_reference()
+    utils = jazz_utils()
+    solo = utils.generate_music(inference, data.indices_values, data.chords, temperature=temperature,
+                                measures=measures, seed=seed, file=str(path.with_suffix(".midi")))
+    samples, rate = utils.render_audio(solo)
+    return Path(utils.write_wav(path, samples, rate))
 
 
 def train(out: Path, epochs: int, batch_size: int, learning_rate: float, decay: float, seed: int,
@@ -239,10 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--note", action="append", default=[], help="a line for the manifest's notes (repeatable)")
     e = sub.add_parser("evaluate", help="recompute the metrics of a trained reference")
     e.add_argument("--dir", type=Path, default=ref.REFERENCE_DIR)
+    w = sub.add_parser("solo", help="write the reference model's greedy solo as a WAV file (and MIDI)")
+    w.add_argument("--out", type=Path, default=ref.ROOT / "build" / "w1a3_reference_solo.wav")
     args = parser.parse_args(argv)
     if args.command == "train":
         train(args.out, args.epochs, args.batch_size, args.learning_rate, args.decay, args.seed, args.device,
               args.note)
+    elif args.command == "solo":
+        print(write_solo_wav(args.out))
     else:
         print(evaluate(args.dir))
     return 0

@@ -107,13 +107,13 @@ def test_djmodel_structure(student, feedback):
 
 def diagnose_values(fb: Feedback, got: np.ndarray) -> None:
     with fb.probing():
-        if np.allclose(got, expected("zero_states"), atol=common.DJ_ATOL):
+        if np.allclose(got, expected("zero_states"), atol=common.DIAG_ATOL):
             fb.diagnose("no_initial_state", "call LSTM_cell(x, initial_state=[a, c]): without initial_state every "
                         "step starts from zero states and the LSTM remembers nothing from the steps before.")
-        elif np.allclose(got, expected("restart"), atol=common.DJ_ATOL):
+        elif np.allclose(got, expected("restart"), atol=common.DIAG_ATOL):
             fb.diagnose("states_not_carried", "every step starts again from a0 and c0: pass initial_state=[a, c] "
                         "with the a and c that the previous step returned.")
-        elif np.allclose(got, expected("c_is_a"), atol=common.DJ_ATOL):
+        elif np.allclose(got, expected("c_is_a"), atol=common.DIAG_ATOL):
             fb.diagnose("states_not_carried", "LSTM_cell returns [output, hidden state, cell state]: unpack it as "
                         "a, _, c = LSTM_cell(...), so that c is the cell state.")
 
@@ -135,7 +135,7 @@ def test_djmodel_behaviour(student, feedback):
              f"{len(outs)} of shapes {sorted({o.shape for o in outs})[:3]}.")
     if not np.allclose(got, want, atol=common.DJ_ATOL):
         diagnose_values(feedback, got)
-    feedback.check_array("djmodel's outputs with the reference weights", got, want, atol=common.DJ_ATOL, rtol=0,
+    feedback.check_array("your model's output with the reference weights", got, want, atol=common.DJ_ATOL, rtol=0,
                          time_axis=0)
 
 
@@ -145,7 +145,12 @@ def test_djmodel_uses_its_arguments(student, feedback):
     in: an LSTM of 8 units over 12 values (with known weights) must give the float64 reference's
     outputs, which catches the notebook's global n_values or n_a used inside the function."""
     layers = common.notebook_layers(student)
-    model = build(student, feedback, 7, layers)
+    try:
+        model = build(student, feedback, 7, layers)
+    except StudentError as exc:
+        feedback.diagnose("tx_not_honoured", "loop over range(Tx), the argument: a fixed number of steps fails (or "
+                          "is wrong) for any other Tx.")
+        fail(f"djmodel(Tx=7, ...) failed: {exc.type_name}: {exc.message[:300]}")
     outs = common.output_shapes(model)
     if len(outs) != 7 or common.input_shapes(model)[:1] != [(None, 7, ref.N_VALUES)]:
         feedback.diagnose("tx_not_honoured", "loop over range(Tx) and build X = Input(shape=(Tx, n_values)) with "
@@ -181,5 +186,5 @@ def test_djmodel_uses_its_arguments(student, feedback):
         feedback.diagnose("global_n_values", hint)
         fail(f"with an LSTM of {n_a} units over {n_values} values, the model should give {Tx} outputs of shape "
              f"(m, {n_values}).")
-    feedback.check_array(f"djmodel's outputs with layers of another size ({n_values} values, {n_a} units)", got,
+    feedback.check_array(f"your model's output with layers of another size ({n_values} values, {n_a} units)", got,
                          want, atol=common.DJ_ATOL, rtol=0, time_axis=0)

@@ -138,7 +138,7 @@ def diagnose_values(fb: Feedback, model, layers: common.Layers, probs: np.ndarra
                 (("greedy", True), "no_initial_state", "call LSTM_cell(x, initial_state=[a, c]) and carry a and c from "
                                                        "step to step: without initial_state every step starts from "
                                                        "zero states.")):
-            if np.allclose(probs, expected(feed, zero)[0], atol=common.INF_ATOL):
+            if np.allclose(probs, expected(feed, zero)[0], atol=common.DIAG_ATOL):
                 fb.diagnose(mistake, hint)
                 return
         check_fresh(fb, model, layers)
@@ -176,7 +176,7 @@ def test_music_inference_model_behaviour(student, feedback):
             f"with the reference weights, the most likely values (the one-hot vectors fed back) differ from the "
             f"reference's from step {int(wrong_steps[0])} on, for {starts} of {want.shape[1]} initial states.",
             output="the greedy values", kind="sequence"))
-    feedback.check_array("the probabilities of your inference model with the reference weights", got, want,
+    feedback.check_array("your inference model's output with the reference weights", got, want,
                          atol=common.INF_ATOL, rtol=0, time_axis=0)
 
 
@@ -219,5 +219,5 @@ def test_music_inference_model_uses_its_arguments(student, feedback):
         feedback.diagnose("one_hot_depth", hint)
         fail(f"with an LSTM of {n_a} units over {n_values} values, the model should give {Ty} outputs of shape "
              f"(m, {n_values}).")
-    feedback.check_array(f"the probabilities with layers of another size ({n_values} values, {n_a} units)", got, want,
+    feedback.check_array(f"your inference model's output with layers of another size ({n_values} values, {n_a} units)", got, want,
                          atol=common.INF_ATOL, rtol=0, time_axis=0)

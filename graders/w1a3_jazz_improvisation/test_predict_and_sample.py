@@ -122,9 +122,9 @@ def check_case(student, fb: Feedback, case) -> None:
         fail(f"results {where} should hold, at each step t, the one-hot vector of indices[t].", output="results",
              kind="values")
     if width != n_values:
-        fb.note(f"results has {ACCEPTED_LITERAL} columns for a model of {n_values} values: accepted, because the "
-                f"course's vocabulary has {ACCEPTED_LITERAL} values, but num_classes=x_initializer.shape[2] works for "
-                "every model (a literal 90 or the global n_values only for this one).")
+        fb.note(f"results has {ACCEPTED_LITERAL} columns for a model with another number of values: accepted, "
+                f"because the course's vocabulary has {ACCEPTED_LITERAL} values, but num_classes=x_initializer.shape[2] "
+                "fits every model (a literal 90, or the global n_values, only this course's).")
 
 
 @exercise("predict_and_sample", weight=1)

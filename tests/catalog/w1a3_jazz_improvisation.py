@@ -18,6 +18,11 @@ InverseTimeDecay, to_categorical`` and the helpers of ``jazz_utils`` (``SharedLS
 are the instructor's solutions. A variant that needs another name imports it in its own cell,
 as a learner would.
 
+One mistake CURRICULUM lists cannot be graded: predict_and_sample's ``num_classes=n_values`` with
+the notebook's global n_values gives exactly what the accepted literal ``num_classes=90`` gives,
+on every model, so both are CORRECT here (with a note in the feedback on models of another
+vocabulary size); see ``ps_global_n_values``.
+
 Every CORRECT variant computes exactly what the contract says: with the reference weights
 (loaded into djmodel, or into the shared layers for the inference model) it gives the
 reference outputs. Every WRONG variant is a mistake learners make (CURRICULUM.md "Mistakes",
@@ -199,6 +204,24 @@ _WRONG_DJMODEL = [
             return Model(inputs=[X, a0, c0], outputs=outputs)
         """, "Unpacks the LSTM's [output, h, c] as a, c, _: c receives h (a copy of the output), so "
              "the cell state carried to the next step is the hidden state.", "states_not_carried"),
+    _v("djmodel", "dj_2018_form_layers_in_loop", """
+        def djmodel(Tx, n_a, n_values):
+            X = Input(shape=(Tx, n_values))
+            a0 = Input(shape=(n_a,), name='a0')
+            c0 = Input(shape=(n_a,), name='c0')
+            a = a0
+            c = c0
+            outputs = []
+            for t in range(Tx):
+                x = Lambda(lambda x: X[:, t, :])(X)
+                x = reshapor(x)
+                a, _, c = LSTM(n_a, return_state=True)(x, initial_state=[a, c])
+                out = Dense(n_values, activation='softmax')(a)
+                outputs.append(out)
+            model = Model(inputs=[X, a0, c0], outputs=outputs)
+            return model
+        """, "The 2018 form (djmodel(Tx, n_a, n_values), the slicing Lambda, reshapor) with a new LSTM and "
+             "Dense created at every step instead of the global LSTM_cell and densor.", "new_layers_per_step"),
     _v("djmodel", "dj_only_last_output", _DJ_HEAD + """
             for t in range(Tx):
                 x = reshaper(X[:, t, :])
@@ -228,6 +251,24 @@ _WRONG_INFERENCE = [
             return Model(inputs=[x0, a0, c0], outputs=outputs)
         """, "Feeds x0 to the LSTM at every step: the one-hot of the prediction is computed but never "
              "used, so every step reads the same input.", "x0_every_step"),
+    _v("music_inference_model", "inf_2018_form_x0_every_step", """
+        def music_inference_model(LSTM_cell, densor, n_values=78, n_a=64, Ty=100):
+            x0 = Input(shape=(1, n_values))
+            a0 = Input(shape=(n_a,), name='a0')
+            c0 = Input(shape=(n_a,), name='c0')
+            a = a0
+            c = c0
+            x = x0
+            outputs = []
+            for t in range(Ty):
+                a, _, c = LSTM_cell(x0, initial_state=[a, c])
+                out = densor(a)
+                outputs.append(out)
+                x = Lambda(one_hot)(out)
+            inference_model = Model(inputs=[x0, a0, c0], outputs=outputs)
+            return inference_model
+        """, "The 2018 form (n_values=78, n_a=64 before Ty, Lambda(one_hot)) feeding x0 to the LSTM at every "
+             "step.", "x0_every_step"),
     _v("music_inference_model", "inf_argmax_axis_0", _INF_HEAD + """
             for t in range(Ty):
                 a, _, c = LSTM_cell(x, initial_state=[a, c])
@@ -547,6 +588,17 @@ _CORRECT_PREDICT_AND_SAMPLE = [
             results = to_categorical(indices, num_classes=90)
             return results, indices
         """, "The literal num_classes=90 (CURRICULUM accepts it; the 2018 text had 78)."),
+    _v("predict_and_sample", "ps_global_n_values", """
+        def predict_and_sample(inference_model, x_initializer=x_initializer, a_initializer=a_initializer,
+                               c_initializer=c_initializer):
+            pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
+            indices = np.argmax(pred, axis=-1)
+            results = to_categorical(indices, num_classes=n_values)
+            return results, indices
+        """, "num_classes from the notebook's global n_values (90). CURRICULUM lists it as a mistake but also "
+             "accepts the literal 90, and the two give the same results on every model (the grader cannot see "
+             "which one the code wrote): on models of another vocabulary size both get full marks with a note "
+             "that num_classes=x_initializer.shape[2] fits every model."),
     _v("predict_and_sample", "ps_numpy_eye", _PS_HEAD + """
             indices = np.argmax(np.stack(pred), axis=-1)
             results = np.eye(n_values)[indices[:, 0]]
