@@ -38,10 +38,13 @@ DIAG_ATOL = 1e-3
 def as_array(name: str, value: Any) -> np.ndarray:
     """A tensor handle becomes its numpy value (converted inside the learner process)."""
     if isinstance(value, RemoteObject):
+        if value.remote_type.endswith("ndarray"):
+            fail(f"{name} should hold numbers, but it is an array of Python objects.", output=name, kind="type")
         try:
             value = value.call("numpy")
         except (StudentError, AttributeError):
-            fail(f"{name} should be a tensor or a numpy array, but it is a {value.remote_type}.")
+            fail(f"{name} should be a tensor or a numpy array, but it is a {value.remote_type}.", output=name,
+                 kind="type")
     check_type(name, value, np.ndarray, "a tensor or a numpy array")
     return value
 
@@ -123,11 +126,20 @@ def notebook_layers(student) -> Layers:
     return Layers(found["reshaper"], found["LSTM_cell"], found["densor"], ref.N_VALUES, ref.N_A)
 
 
+def keras_module(student) -> RemoteObject:
+    """The notebook's ``keras`` (imported by its locked imports cell)."""
+    keras = student.value("keras")
+    if not (isinstance(keras, RemoteObject) and keras.remote_type == "builtins.module"):
+        fail("the grader builds its test layers with the notebook's keras, but `keras` is no longer the Keras module "
+             "in your notebook: do not assign to the names the imports cell defines.")
+    return keras
+
+
 def new_layers(student, n_values: int, n_a: int) -> Layers:
     """A new set of shared layers of another size, made in the learner process with the classes
     the notebook uses (``Reshape``, ``SharedLSTM``, ``Dense``)."""
+    keras = keras_module(student)
     try:
-        keras = student.value("keras")
         reshaper = keras.attr("layers").call("Reshape", (1, n_values))
         lstm = student.SharedLSTM(n_a, return_state=True)
         dense = keras.attr("layers").call("Dense", n_values, activation="softmax")

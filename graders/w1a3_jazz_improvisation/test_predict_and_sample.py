@@ -63,8 +63,8 @@ def remote_inference_model(student, n_values: int, n_a: int, Ty: int, w) -> Remo
     """The contract's greedy inference model, built in the learner process from the notebook's own
     keras and SharedLSTM (new layers, loaded with ``w``)."""
     layers = common.new_layers(student, n_values, n_a)
+    keras = common.keras_module(student)
     try:
-        keras = student.value("keras")
         ops, repeat = keras.attr("ops"), keras.attr("layers").call("RepeatVector", 1)
         x0 = keras.call("Input", shape=(1, n_values))
         a0 = keras.call("Input", shape=(n_a,), name="a0")
