@@ -76,6 +76,27 @@ def build_assignment(assignment: Assignment, course: Path) -> str:
     return f"   {assignment.id}: ada: the solution; ben: the untouched release; " + "; ".join(who)
 
 
+def make_artifacts(assignment: Assignment, out: Path) -> list[tuple[str, Path]]:
+    """The files an assignment's settings ask the demo to make (e.g. the reference model's solo as a WAV)."""
+    import importlib
+
+    made = []
+    graders = str(assignment.root / "graders")
+    if graders not in sys.path:
+        sys.path.insert(0, graders)
+    for spec in assignment.settings.demo.artifacts:
+        module, _, function = spec.partition(":")
+        fn = getattr(importlib.import_module(f"{assignment.id}.{module}"), function)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            path = Path(fn(out))
+        except Exception as exc:  # a demo extra must not hide the grading results
+            print(f"   {assignment.id}: {spec} failed: {type(exc).__name__}: {exc}")
+            continue
+        made.append((f"{assignment.id} {(fn.__doc__ or function).strip().splitlines()[0].rstrip('.;:')}", path))
+    return made
+
+
 def main() -> int:
     root = repo_root()
     course = root / "build" / "demo-course"
@@ -94,13 +115,16 @@ def main() -> int:
     code = 0
     for assignment_id in ids:
         code |= cli.main(["grade", assignment_id, "--course-dir", str(course)])
+    made = []
+    for assignment_id in ids:
+        made += make_artifacts(load_assignment(assignment_id, root), course / "artifacts" / assignment_id)
     print(f"""
 Where to look:
   gradebook (nbgrader, SQLite): {course / 'gradebook.db'}
       e.g. .venv/bin/nbgrader export --CourseDirectory.root={course} --to grades.csv
   feedback pages:               {course / 'feedback'}/<student>/<assignment>/<notebook>.html
   machine-readable results:     {course / 'autograded'}/<assignment>-results.json
-""")
+""" + "".join(f"  {label}: {path}\n" for label, path in made))
     return code
 
 

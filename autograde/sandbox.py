@@ -238,7 +238,8 @@ def _group(limits: Limits) -> cgroups.Group | None:
     if os.geteuid() != 0 or os.environ.get("AUTOGRADE_CGROUPS") == "off":
         return None
     # headroom for bubblewrap and the interpreter itself, on top of the learner's own threads
-    return cgroups.create(f"sb-{os.getpid()}-{next(_names)}", limits.processes + 8, limits.memory_mb)
+    # named after the batch's coordinator (this worker's parent), the worker and a counter
+    return cgroups.create(f"sb-{os.getppid()}-{os.getpid()}-{next(_names)}", limits.processes + 8, limits.memory_mb)
 
 
 def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) -> Launch:

@@ -22,6 +22,7 @@ Example (every key is optional)::
     [demo]                     # what `make demo` submits: learner -> diagnosis id of a catalog variant
     picks = { cleo = "missing_bias" }
     hostile = true
+    artifacts = ["reference_recipe:demo_solo"]   # files the demo makes for people to open
 
     [catalog]                  # what the generic tests require of tests/catalog/<id>.py
     min_wrong = 40
@@ -61,6 +62,9 @@ class Demo:
 
     picks: collections.abc.Mapping[str, str] = field(default_factory=dict)  # learner -> diagnosis id of a catalog WRONG variant
     hostile: bool = False                                   # also submit one hostile notebook
+    # "module:function" of the grader package (e.g. "reference_recipe:demo_solo"), called with a directory
+    # of the demo course; it writes something a person can open there and returns its path
+    artifacts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,21 @@ def batch(w1a1, tmp_path_factory):
 
 
 def _learner_processes() -> set[int]:
+    """Learner processes of THIS test process's batches: with cgroups, those in the sandbox groups
+    its pool workers created (named sb-<coordinator>-<worker>-<n>); else every learner process."""
+    from autograde import cgroups
+
+    kind, parents = cgroups.layout()
+    if kind:
+        pids = set()
+        for parent in parents.values():
+            for group in parent.glob(f"sb-{os.getpid()}-*"):
+                try:
+                    pids |= {int(x) for x in (group / "cgroup.procs").read_text().split()}
+                except OSError:
+                    pass
+                pids.add(-hash(group.name))  # a group left behind is a leak too
+        return pids
     pids = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

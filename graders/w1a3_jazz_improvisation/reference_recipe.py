@@ -110,6 +110,11 @@ def greedy_solo(inference, data):
     return solo
 
 
+def demo_solo(directory) -> Path:
+    """The reference model's improvised solo, as a WAV file anyone can play (make demo)."""
+    return write_solo_wav(Path(directory) / "reference_solo.wav")
+
+
 def write_solo_wav(path, measures: int = 24, temperature: float = 0.0, seed: int = 0) -> Path:
     """Write the reference model's improvised solo as a WAV file anyone can play; returns its path.
 
