@@ -7,9 +7,14 @@
   back as int16 arrays and compares them with these functions, which emulate pydub exactly
   (checked against pydub in tests): ``apply_gain`` (audioop.mul: multiply, floor, clip),
   ``overlay`` (audioop.add: saturating add at sample ``int(ms * 44.1)``), ``dbfs`` (integer
-  RMS, as audioop.rms). Every random draw goes through ``np.random`` in the contract's order:
-  one ``randint`` per segment drawn, up to 7 per inserted clip; then ``randint(0, 5)``,
-  ``randint(len(activates), size=n)``, ``randint(0, 3)``, ``randint(len(negatives), size=n)``.
+  RMS, as audioop.rms). Every random draw goes through numpy's Mersenne Twister in the contract's
+  order: ``randint(0, 5)``, ``randint(len(activates), size=n)``, then for each clip one ``randint``
+  per segment drawn (up to 7), then ``randint(0, 3)``, ``randint(len(negatives), size=n)``. The
+  control flow of create_training_example is written once (``mix_example``) with its operations
+  as parameters, so the graders can run it around the learner's own callees.
+- ``window_model`` / ``dev_windows``: the model on the first frames of dev clips. Everything in
+  the model is causal (valid convolution, per-step batch norm and dense, forward GRUs), so its
+  outputs on the first T frames ARE the first (T - 15) // 4 + 1 outputs on the whole clip.
 - ``detections`` / ``detection_scores``: the firing rule (more than 20 steps above 0.5) and the
   precision / recall / F1 of firings within 0.5 s after an "activate" ends.
 """
@@ -59,6 +64,34 @@ def build_model(input_shape=(TX, N_FREQ), dropout: float = 0.8):
 
 def load_reference(reference_dir: Path = REFERENCE_DIR):
     model = build_model()
+    model.load_weights(str(reference_dir / WEIGHTS_FILE))
+    return model
+
+
+# Behaviour is graded on the first WINDOW_FRAMES frames (1.29 s) of these dev clips, whose first
+# "activate" ends within 0.9 s, so the windows hold a firing. A model over 711 frames traces its
+# predict graph in a quarter of the time of one over 5,511 (TimeDistributed is unrolled over the
+# output steps when the graph is traced): the learner's sandbox stays within a short call timeout.
+WINDOW_FRAMES = 711
+WINDOW_CLIPS = (11, 18, 36)
+
+
+def output_steps(frames: int) -> int:
+    """Output steps of the model over ``frames`` spectrogram frames (Conv1D 15, stride 4, valid)."""
+    return (frames - 15) // 4 + 1
+
+
+def dev_windows(clips=WINDOW_CLIPS, frames: int = WINDOW_FRAMES) -> np.ndarray:
+    """(len(clips), frames, 101) float32: the first ``frames`` spectrogram frames of dev clips."""
+    dev = DATA_DIR / "dev"
+    labels = json.loads((dev / "labels.json").read_text())
+    return np.stack([spectrogram(read_wav(dev / "clips" / labels[k]["file"])).T[:frames]
+                     for k in clips]).astype(np.float32)
+
+
+def window_model(frames: int = WINDOW_FRAMES, reference_dir: Path = REFERENCE_DIR):
+    """The reference architecture over ``frames`` frames, with the reference weights."""
+    model = build_model((frames, N_FREQ))
     model.load_weights(str(reference_dir / WEIGHTS_FILE))
     return model
 
@@ -130,9 +163,14 @@ def spectrogram(samples: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # The graded functions
 # ---------------------------------------------------------------------------------------
+# Random draws: ``rng`` is anything with numpy's ``randint(low, high=None, size=None)``. A
+# ``np.random.RandomState(seed)`` gives exactly the stream of ``np.random.seed(seed)`` followed by
+# ``np.random.randint`` (the global generator IS a RandomState), without touching the grader
+# process's global state; the graders also pass a stand-in that draws in the learner's process.
 
-def get_random_time_segment(segment_ms: int) -> tuple[int, int]:
-    start = np.random.randint(low=0, high=10000 - segment_ms)
+def get_random_time_segment(segment_ms: int, rng=None) -> tuple[int, int]:
+    rng = np.random if rng is None else rng
+    start = rng.randint(low=0, high=10000 - segment_ms)
     return (start, start + segment_ms - 1)
 
 
@@ -143,16 +181,19 @@ def is_overlapping(segment_time, previous_segments) -> bool:
 
 
 def insert_audio_clip(background: np.ndarray, clip: np.ndarray, previous_segments: list,
-                      retries: int = 5) -> tuple[np.ndarray, tuple[int, int]]:
+                      retries: int = 5, rng=None, overlapping=None) -> tuple[np.ndarray, tuple[int, int]]:
     """The contract's insertion: draw, redraw while overlapping (at most 1 + 6 draws), then
-    overlay and append to ``previous_segments`` (mutated), or return the sentinel."""
+    overlay and append to ``previous_segments`` (mutated), or return the sentinel.
+    ``overlapping`` replaces is_overlapping (the graders pass the learner's own, to judge
+    insert_audio_clip apart from it)."""
+    overlapping = is_overlapping if overlapping is None else overlapping
     segment_ms = length_ms(clip)
-    segment_time = get_random_time_segment(segment_ms)
+    segment_time = get_random_time_segment(segment_ms, rng)
     retry = retries
-    while is_overlapping(segment_time, previous_segments) and retry >= 0:
-        segment_time = get_random_time_segment(segment_ms)
+    while overlapping(segment_time, previous_segments) and retry >= 0:
+        segment_time = get_random_time_segment(segment_ms, rng)
         retry = retry - 1
-    if not is_overlapping(segment_time, previous_segments):
+    if not overlapping(segment_time, previous_segments):
         previous_segments.append(segment_time)
         return overlay(background, clip, segment_time[0]), segment_time
     return background.copy(), SENTINEL
@@ -181,31 +222,76 @@ def insert_ones_tf(y: np.ndarray, segment_end_ms: int) -> np.ndarray:
     return tf.where(mask[None, :], tf.ones_like(y), y).numpy()
 
 
-def create_training_example(background: np.ndarray, activates: list, negatives: list, Ty: int = TY,
-                            seed: int | None = None):
-    """The contract's example, on int16 arrays. Returns a dict: x (101, frames), y (1, Ty),
-    audio (int16 samples after normalising to -20 dBFS), segments (every inserted segment,
-    in insertion order), activate_ends (ms)."""
-    if seed is not None:
-        np.random.seed(seed)
-    background = apply_gain(background, -20)
+def mix_example(background, activates, negatives, Ty: int, rng, insert, ones, quieter, new_list=list, *,
+                attenuate: bool = True, negatives_first: bool = False, max_activates: int = 5,
+                label_negatives: bool = False, share_segments: bool = True, label_at: int = 1):
+    """The control flow of create_training_example up to (not including) the normalisation:
+    the -20 dB step, the draws in the contract's order, the insertions and the labels.
+
+    The operations are parameters so that one implementation of the contract serves two
+    places: here on int16 arrays (``quieter=apply_gain``, ``insert=insert_audio_clip``), and in
+    the graders around the learner's own insert_audio_clip and insert_ones, called through the
+    protocol on AudioSegments that stay in the learner's process. The keyword flags emulate
+    known mistakes (for hints): no -20 dB step, negatives first, randint(0, 4), labelled
+    negatives, a new list for the negatives, labels after the START of a word (label_at=0).
+    Returns (background, y, previous_segments, activate_ends)."""
+    if attenuate:
+        background = quieter(background, -20)
     y = np.zeros((1, Ty))
-    previous_segments: list = []
-    number_of_activates = np.random.randint(0, 5)
-    random_indices = np.random.randint(len(activates), size=number_of_activates)
+    previous_segments = new_list()
     ends = []
-    for i in random_indices:
-        background, segment_time = insert_audio_clip(background, activates[i], previous_segments)
-        segment_start, segment_end = segment_time
-        y = insert_ones(y, segment_end)
-        ends.append(segment_end)
-    number_of_negatives = np.random.randint(0, 3)
-    random_indices = np.random.randint(len(negatives), size=number_of_negatives)
-    for i in random_indices:
-        background, _ = insert_audio_clip(background, negatives[i], previous_segments)
-    audio = match_target_amplitude(background, -20.0)
-    return {"x": spectrogram(audio), "y": y, "audio": audio, "segments": list(previous_segments),
-            "activate_ends": ends}
+
+    def activates_part(background, y):
+        number_of_activates = rng.randint(0, max_activates)
+        random_indices = rng.randint(len(activates), size=number_of_activates)
+        for i in random_indices:
+            background, segment_time = insert(background, activates[int(i)], previous_segments)
+            y = ones(y, segment_time[label_at])
+            ends.append(segment_time[1])
+        return background, y
+
+    def negatives_part(background, y, segments):
+        number_of_negatives = rng.randint(0, 3)
+        random_indices = rng.randint(len(negatives), size=number_of_negatives)
+        for i in random_indices:
+            background, segment_time = insert(background, negatives[int(i)], segments)
+            if label_negatives:
+                y = ones(y, segment_time[1])
+        return background, y
+
+    if negatives_first:
+        background, y = negatives_part(background, y, previous_segments)
+        background, y = activates_part(background, y)
+    else:
+        background, y = activates_part(background, y)
+        background, y = negatives_part(background, y, previous_segments if share_segments else new_list())
+    return background, y, previous_segments, ends
+
+
+def create_training_example(background: np.ndarray, activates: list, negatives: list, Ty: int = TY,
+                            seed: int | None = None, rng=None, normalise: bool = True, **mistakes):
+    """The contract's example, on int16 arrays, with ``np.random.seed(seed)``'s stream (or ``rng``).
+    Returns a dict: x (101, frames), y (1, Ty), audio (int16 samples after normalising to
+    -20 dBFS), segments (every inserted segment, in insertion order), activate_ends (ms),
+    state (the generator's state after the last draw: how many numbers were drawn).
+    ``mistakes`` (see mix_example) and ``normalise=False`` emulate known mistakes."""
+    if rng is None:
+        rng = np.random.RandomState(seed) if seed is not None else np.random
+    background, y, segments, ends = mix_example(
+        background, activates, negatives, Ty, rng,
+        insert=lambda bg, clip, prev: insert_audio_clip(bg, clip, prev, rng=rng),
+        ones=insert_ones, quieter=apply_gain, **mistakes)
+    audio = match_target_amplitude(background, -20.0) if normalise else background
+    return {"x": spectrogram(audio), "y": y, "audio": audio, "segments": list(segments),
+            "activate_ends": ends, "state": rng_position(rng)}
+
+
+def rng_position(rng) -> tuple | None:
+    """Where a RandomState's stream stands: (key, pos) of its Mersenne Twister (None otherwise)."""
+    if not hasattr(rng, "get_state"):
+        return None
+    _, key, pos, *_ = rng.get_state()
+    return (np.asarray(key).copy(), int(pos))
 
 
 # ---------------------------------------------------------------------------------------
