@@ -19,8 +19,12 @@ WRONG variants are mistakes learners make (CURRICULUM.md "Mistakes" first, each 
 diagnosis id, then others); several keep every shape and only show on values: a different
 number of random draws shifts every later draw of a seeded example; Dense without
 TimeDistributed and the ReLU layer keep every shape and parameter count. CORRECT variants
-are other correct formulations (any(), slices, integer arithmetic, a bounded for loop,
-apply_gain, float32 labels, keras.layers names, tf.nn.relu ...).
+are other correct formulations (any(), numpy, slices, integer arithmetic, a bounded for loop,
+an attempt counter, apply_gain, float32 labels, keras.layers names, tf.nn.relu ...) and the 2018
+signature of create_training_example without Ty (graded on the 1375-step cases). CROSS cases put
+a correct insert_audio_clip around a wrong is_overlapping, and a correct create_training_example
+around a wrong insert_ones or insert_audio_clip (the 2018 unbounded retry loop among them): the
+outer function keeps its points, naming the callee.
 """
 from __future__ import annotations
 
@@ -520,6 +524,12 @@ CORRECT = [
                     return True
             return False
         """, "Overlap as 'not disjoint', with an early return True."),
+    _v("is_overlapping", "numpy_vectorised", """
+        def is_overlapping(segment_time, previous_segments):
+            segment_start, segment_end = segment_time
+            previous = np.array(previous_segments, dtype=int).reshape(-1, 2)
+            return bool(np.any((segment_start <= previous[:, 1]) & (segment_end >= previous[:, 0])))
+        """, "numpy over all previous segments at once (an empty list becomes a (0, 2) array)."),
     _v("insert_audio_clip", "bounded_for_loop", """
         def insert_audio_clip(background, audio_clip, previous_segments):
             segment_ms = len(audio_clip)
@@ -534,6 +544,19 @@ CORRECT = [
             start, _ = segment_time
             return background.overlay(audio_clip, position=start), segment_time
         """, "A for loop with at most 6 redraws: the same 7 draws as the while loop."),
+    _v("insert_audio_clip", "attempt_counter", """
+        def insert_audio_clip(background, audio_clip, previous_segments):
+            segment_ms = len(audio_clip)
+            segment_time = get_random_time_segment(segment_ms)
+            attempts = 1
+            while attempts < 7 and is_overlapping(segment_time, previous_segments):
+                segment_time = get_random_time_segment(segment_ms)
+                attempts += 1
+            if is_overlapping(segment_time, previous_segments):
+                return background, (10000, 10000)
+            previous_segments.append(segment_time)
+            return background.overlay(audio_clip, position=segment_time[0]), segment_time
+        """, "Counts attempts up to 7 (the bound tested first): the same draws as retry = 5 ... retry >= 0."),
     _v("insert_ones", "slice_assignment", """
         def insert_ones(y, segment_end_ms):
             Ty = y.shape[1]
@@ -582,6 +605,24 @@ CORRECT = [
             x = graph_spectrogram("train.wav")
             return x, y
         """, "Keyword arguments (low/high, size), export to an open file handle: the same draws."),
+    _v("create_training_example", "signature_2018", """
+        def create_training_example(background, activates, negatives):
+            background = background - 20
+            y = np.zeros((1, Ty))
+            previous_segments = []
+            number_of_activates = np.random.randint(0, 5)
+            random_indices = np.random.randint(len(activates), size=number_of_activates)
+            for i in random_indices:
+                background, segment_time = insert_audio_clip(background, activates[i], previous_segments)
+                y = insert_ones(y, segment_time[1])
+            number_of_negatives = np.random.randint(0, 3)
+            random_indices = np.random.randint(len(negatives), size=number_of_negatives)
+            for i in random_indices:
+                background, _ = insert_audio_clip(background, negatives[i], previous_segments)
+            background = match_target_amplitude(background, -20.0)
+            background.export("train.wav", format="wav")
+            return graph_spectrogram("train.wav"), y
+        """, "The 2018 signature without Ty (the notebook's global Ty = 1375): graded on the 1375-step cases."),
     _v("modelf", "keras_namespace", """
         import keras
 
@@ -613,4 +654,35 @@ CORRECT = [
                 X = layer(X)
             return Model(inputs=X_input, outputs=X)
         """, "The layers in a list, applied in a loop."),
+]
+
+
+# ---------------------------------------------------------------------------------------
+# CROSS: a correct function around a wrong callee keeps its points, its feedback naming the
+# callee; the callee loses its own.
+# ---------------------------------------------------------------------------------------
+
+def _code(name: str) -> str:
+    return next(v.code for v in WRONG + CORRECT if v.name == name)
+
+
+def _cross(outer: str, outer_variant: str, callee: str, callee_variant: str, why: str) -> Variant:
+    return Variant(outer, f"{outer_variant}__around__{callee_variant}", _code(outer_variant), why,
+                   others={callee: _code(callee_variant)})
+
+
+CROSS: list[Variant] = [
+    _cross("insert_audio_clip", "bounded_for_loop", "is_overlapping", "early_return_false",
+           "A correct insertion around an is_overlapping that only looks at the first previous segment: the "
+           "reference loop around the learner's own is_overlapping reproduces it."),
+    _cross("create_training_example", "apply_gain_and_index_loops", "insert_ones", "starts_at_end",
+           "A correct example around labels that start one step early."),
+    _cross("create_training_example", "low_high_keywords", "insert_audio_clip", "position_in_samples",
+           "A correct example around an insertion that overlays at a sample index."),
+    _cross("create_training_example", "low_high_keywords", "insert_audio_clip", "list_not_appended",
+           "A correct example around an insertion that forgets previous_segments: clips may land on each other."),
+    _cross("create_training_example", "apply_gain_and_index_loops", "insert_audio_clip", "unbounded_retry_loop_2018",
+           "A correct example around the 2018 unbounded retry loop: insert_audio_clip's no-room check hits the call "
+           "deadline (a fresh process replays the notebook), create_training_example's cases never run out of "
+           "retries and keep their points."),
 ]
