@@ -107,7 +107,7 @@ def variant_insert(background, clip, previous, rng, *, retries: int = 5, final_c
     if extra_draw:
         segment_time = ref.get_random_time_segment(segment_ms, rng)
     if unbounded:
-        for _ in range(100_000):
+        for _ in range(10_000):   # a slot exists in every case where this emulation can match
             if not overlapping(segment_time, previous):
                 break
             segment_time = ref.get_random_time_segment(segment_ms, rng)
@@ -125,9 +125,19 @@ def variant_insert(background, clip, previous, rng, *, retries: int = 5, final_c
     return ref.overlay(background, clip, at), segment_time
 
 
-@functools.cache
 def expected_insertion(name: str, mistake: str | None = None, form: int = 0) -> Insertion:
-    """The contract's result on a case (or the ``form``-th emulation of a mistake)."""
+    """The contract's result on a case, computed once per grader process; or the ``form``-th
+    emulation of a mistake, recomputed when a hint is looked for (a few milliseconds: no cache,
+    so a worker does not keep dozens of 10 s clips)."""
+    return _contract_insertion(name) if mistake is None else _insertion(name, mistake, form)
+
+
+@functools.cache
+def _contract_insertion(name: str) -> Insertion:
+    return _insertion(name, None, 0)
+
+
+def _insertion(name: str, mistake: str | None, form: int) -> Insertion:
     seed, k, (kind, i), previous = ALL_INSERT_CASES[name]
     background, clip = raw()[2][k], _clip(kind, i)
     rng = np.random.RandomState(seed)
@@ -332,13 +342,26 @@ RNG_HINT = ("draw every random number with np.random, exactly as the instruction
             "no other draws (Python's random module is not seeded by np.random.seed).")
 
 
+# Emulated mistakes keep every 10th spectrogram frame only (a worker caches them: 28 full
+# spectrograms would be 125 MB). A mistake moves or changes a word, which spans 200+ frames.
+EMULATION_STRIDE = 10
+
+
 @functools.cache
 def expected_example(name: str, mistake: str | None = None) -> Example:
+    """The contract's example on a case (or an emulated mistake, its x thinned), once per process."""
     seed, k, Ty = EXAMPLE_CASES[name]
     activates, negatives, backgrounds = raw()
     options = CTE_MISTAKES[mistake][0] if mistake else {}
     e = ref.create_training_example(backgrounds[k], activates, negatives, Ty, seed=seed, **options)
-    return Example(e["x"], e["y"], e["state"])
+    x = e["x"][:, ::EMULATION_STRIDE].copy() if mistake else e["x"]
+    return Example(x, e["y"], e["state"])
+
+
+def like_emulation(got: Example, emulated: Example) -> bool:
+    """The learner's example is what the emulated mistake gives (x compared on the kept frames)."""
+    x = got.x[:, ::EMULATION_STRIDE] if isinstance(got.x, np.ndarray) and got.x.ndim == 2 else got.x
+    return close(got.y, emulated.y, 0, 0) and close(x, emulated.x, 0, X_RTOL)
 
 
 def _form(student) -> str:
@@ -445,8 +468,7 @@ def diagnose_example(fb: Feedback, name: str, got: Example) -> None:
                         "any number of output steps, not only the notebook's 1375.")
             return
         for mistake, (_, hint) in CTE_MISTAKES.items():
-            emulated = expected_example(name, mistake)
-            if close(got.y, emulated.y, 0, 0) and close(got.x, emulated.x, 0, X_RTOL):
+            if like_emulation(got, expected_example(name, mistake)):
                 fb.diagnose(mistake, hint)
                 return
         if not common.same_position(got.position, expected_example(name).position):
