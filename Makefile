@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SYSTEM_PACKAGES := bubblewrap libseccomp2
+SYSTEM_PACKAGES := bubblewrap libseccomp2 chromium chromium-driver
+SANDBOX_USER := autograde-sandbox
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
@@ -16,20 +17,32 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 setup: system $(STAMP)
 
-# bubblewrap is the sandbox; libseccomp builds its syscall filter. Without root we cannot
-# install them: say so; the engine then uses (and loudly announces) its weaker fallback.
+# bubblewrap is the sandbox; libseccomp builds its syscall filter; chromium and its driver
+# render the class report and feedback pages in the browser test. Without root we cannot
+# install them: say so; the engine then uses (and loudly announces) its weaker fallback, and
+# the browser test is skipped with a message. As root, the unprivileged account that runs
+# every sandbox is created too.
 system:
 	@missing=""; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	ldconfig -p 2>/dev/null | grep -q 'libseccomp.so.2' || missing="$$missing libseccomp2"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -x /usr/bin/chromedriver || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
 	    echo "WARNING: missing system packages:$$missing (need root and apt-get to install them)."; \
-	    echo "WARNING: learner code will run in the weaker fallback sandbox; see README 'Safety model'."; \
+	    case "$$missing" in *bubblewrap*|*libseccomp2*) \
+	      echo "WARNING: learner code will run in the weaker fallback sandbox; see README 'Safety model'.";; esac; \
+	    case "$$missing" in *chromium*) \
+	      echo "WARNING: the headless browser test (tests/test_browser.py) will be skipped.";; esac; \
 	  fi; \
+	fi; \
+	if [ "$$(id -u)" = 0 ] && ! id -u $(SANDBOX_USER) >/dev/null 2>&1; then \
+	  echo "creating the sandbox account $(SANDBOX_USER)"; \
+	  useradd --system --no-create-home --shell /usr/sbin/nologin $(SANDBOX_USER); \
 	fi
 
 $(STAMP): pyproject.toml requirements.lock
@@ -54,6 +67,7 @@ release: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/bench_similarity.py
 
 clean:
 	rm -rf build submitted autograded feedback gradebook.db
