@@ -216,7 +216,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     root = Path(args.course_dir).resolve() if args.course_dir else None
     assignment = load_assignment(args.assignment, root)
-    path = gradescope.export(assignment, Path(args.outdir))
+    path = gradescope.export(assignment, Path(args.outdir), visibility=args.visibility)
     _say(f"Gradescope autograder: {path}\nupload it as the assignment's autograder (Ubuntu 24.04 base image)",
          "green")
     return 0
@@ -376,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("assignment", help=f"one of: {ids}")
     ex.add_argument("outdir", help="folder to write autograder.zip into")
     ex.add_argument("--course-dir", help="course root (default: this repository)")
+    ex.add_argument("--visibility", default="visible",
+                    choices=["visible", "after_due_date", "after_published", "hidden"],
+                    help="when learners see their results on Gradescope (default %(default)s)")
     ex.set_defaults(func=cmd_export)
 
     r = sub.add_parser("release", help="generate release/ from source/ with nbgrader",

@@ -165,7 +165,7 @@ def score_figure(data: ClassData) -> str:
         ax.set_xlabel("score (% of the points)")
         ax.set_ylabel("submissions")
         ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(frameon=False, loc="upper left")
+        ax.legend(frameon=False, loc="upper center")
 
     return _svg_figure(draw, 7.0, 2.8, "histogram of scores",
                        f"Scores of {len(data.results)} submissions, in bins of 5%"

@@ -213,20 +213,20 @@ def _python_lexer():
     copydetect's renaming; a decorator that does not start a line is the ``@`` operator."""
     from pygments.filter import Filter
     from pygments.lexers import get_lexer_by_name
-    from pygments.token import Comment, Name, Operator, Text
+    from pygments.token import Name, Operator
 
     class MatmulNotDecorator(Filter):
         def filter(self, lexer, stream):
             line_start = True
-            for ttype, value in stream:
-                if ttype in Name.Decorator and not line_start:
+            for ttype, value in stream:  # cheap string tests first: this runs for every token
+                if not line_start and value[:1] == "@" and ttype in Name.Decorator:
                     yield Operator, "@"
                     yield Name, value[1:]
                 else:
                     yield ttype, value
-                if ttype in Text or ttype in Comment:
-                    line_start = line_start or "\n" in value
-                else:
+                if "\n" in value:
+                    line_start = True
+                elif value.strip():
                     line_start = False
 
     lexer = get_lexer_by_name("python")

@@ -2,9 +2,10 @@
 
 Each learner's notebook is the solution with every solution cell replaced by a random choice
 (the instructor's solution, one of the catalog's correct or wrong implementations, or the
-untouched starter code), disguised per learner (names, layout, comments: distinct raw code,
-as real learners' would be). Copy rings are planted: a copier takes another learner's whole
-notebook and disguises it again. Reports the wall time of `similarity.analyse` (child process
+untouched starter code), made the learner's own the way real code differs from learner to
+learner: a few statements of their own (bookkeeping, checks, constants) inserted in the
+function body, and their own names, layout and comments. Copy rings are planted: a copier
+takes another learner's whole notebook and disguises it (names, layout, comments). Reports the wall time of `similarity.analyse` (child process
 start, reading every notebook, normalising, fingerprinting, comparing) and whether every
 planted ring was found.
 
@@ -34,9 +35,36 @@ from autograde.assignment import load_assignment  # noqa: E402
 from autograde.catalog import load_catalog  # noqa: E402
 
 
+_OWN = ("steps_{k} = list(range({a}))", "scale_{k} = {a} * {b}", "if {a} > {b}:\n{ind}    tol_{k} = 1e-{a}",
+        "note_{k} = 'step {a} of {b}'", "for i_{k} in range({a}):\n{ind}    pass", "limit_{k} = max({a}, {b}) - {a}")
+
+
+def personalise(code: str, rng: random.Random) -> str:
+    """TRUSTED catalog code with two to four statements of a learner's own in its function body."""
+    import ast
+
+    tree = ast.parse(code)
+    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef)), None)
+    if fn is None:
+        return code
+    lines = code.splitlines()
+    def starts_line(st) -> bool:
+        line = lines[st.lineno - 1]
+        return st.col_offset == len(line) - len(line.lstrip())
+
+    body = [st for st in fn.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))
+            and starts_line(st)]
+    for st in sorted(rng.sample(body, min(len(body), rng.randint(2, 4))), key=lambda st: -st.lineno):
+        ind = " " * st.col_offset
+        text = rng.choice(_OWN).format(k=rng.randint(0, 99), a=rng.randint(2, 97), b=rng.randint(2, 97), ind=ind)
+        lines[st.lineno - 1:st.lineno - 1] = [ind + line if i == 0 else line
+                                              for i, line in enumerate(text.split("\n"))]
+    return "\n".join(lines) + "\n"
+
+
 def build(assignment, n: int, rings: int, out: Path, seed: int = 0) -> tuple[dict[str, Path], list[dict]]:
-    """The notebooks, and the planted rings with the exercises where the copied code is not the
-    solution or the starter (where a copy can be told from convergence at all)."""
+    """The notebooks, and the planted rings with the exercises where the copied code is the
+    learner's own (not the untouched starter code)."""
     rng = random.Random(seed)
     catalog = load_catalog(assignment.catalog_path)
     source = nbformat.read(str(assignment.source_path), as_version=4)
@@ -58,7 +86,8 @@ def build(assignment, n: int, rings: int, out: Path, seed: int = 0) -> tuple[dic
         for ex in exercises:
             kind = kind_of[s][ex] = rng.choices(kinds, weights)[0]
             text = rng.choice(choices[ex][kind])
-            code[s][ex] = text if kind == "starter" else similarity.disguise(text, seed=i * 31 + len(code[s]))
+            code[s][ex] = text if kind == "starter" else \
+                similarity.disguise(personalise(text, rng), seed=i * 31 + len(code[s]))
     planted = []
     pool = students[:]
     rng.shuffle(pool)
@@ -68,7 +97,7 @@ def build(assignment, n: int, rings: int, out: Path, seed: int = 0) -> tuple[dic
         for k, copier in enumerate(ring[1:], 1):
             code[copier] = {ex: similarity.disguise(c, seed=10_000 + r * 7 + k) for ex, c in code[ring[0]].items()}
         planted.append({"ring": sorted(ring), "own_code": [ex for ex, k in kind_of[ring[0]].items()
-                                                           if k in ("correct", "wrong")]})
+                                                           if k != "starter"]})
     if out.exists():
         shutil.rmtree(out)
     paths = {}
@@ -108,6 +137,8 @@ def main() -> int:
         judged = [ex for ex in p["own_code"] if set(p["ring"]) <= set(analysis.exercises[ex].judged_students)]
         found.append({**p, "judged": judged, "flagged": hits, "missed": [ex for ex in judged if ex not in hits]})
     judgeable = sum(len(f["judged"]) for f in found)
+    ring_of = {m: i for i, p in enumerate(planted) for m in p["ring"]}
+    spurious = [c for c in analysis.clusters if len({ring_of.get(m, m) for m in c.students}) > 1]
     missed = sum(len(f["missed"]) for f in found)
     judged = sum(s.judged for s in analysis.exercises.values())
     compared = sum(s.compared_pairs for s in analysis.exercises.values())
@@ -117,7 +148,8 @@ def main() -> int:
               "judged_cells": judged, "pairs_compared_in_full": compared, "clusters": len(analysis.clusters),
               "planted_rings": len(planted), "ring_exercises_with_own_code": sum(len(f["own_code"]) for f in found),
               "ring_exercises_judged": judgeable,
-              "ring_exercises_flagged": judgeable - missed, "rings": found}
+              "ring_exercises_flagged": judgeable - missed,
+              "other_clusters_same_catalog_code_drawn": len(spurious), "rings": found}
     (out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "rings"}, indent=2))
     return 0
