@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SYSTEM_PACKAGES := bubblewrap libseccomp2
+SYSTEM_PACKAGES := bubblewrap libseccomp2 chromium chromium-driver
 SANDBOX_USER    := autograde-sandbox
 
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -17,9 +17,11 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 setup: system $(STAMP)
 
-# bubblewrap is the sandbox; libseccomp builds its syscall filter. Without root we cannot
-# install them: say so; the engine then uses (and loudly announces) its weaker fallback.
-# As root, learner code runs as the unprivileged account $(SANDBOX_USER), never as root.
+# bubblewrap is the sandbox; libseccomp builds its syscall filter; chromium and its driver
+# render the class report and feedback pages in the browser test. Without root we cannot
+# install them: say so; the engine then uses (and loudly announces) its weaker fallback, and
+# the browser test is skipped with a message. As root, learner code runs as the unprivileged
+# account $(SANDBOX_USER), never as root: it is created here.
 system:
 	@missing=""; \
 	for p in $(SYSTEM_PACKAGES); do \
@@ -28,10 +30,13 @@ system:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "WARNING: missing system packages:$$missing (need root and apt-get to install them)."; \
-	    echo "WARNING: learner code will run in the weaker fallback sandbox; see README 'Safety model'."; \
+	    case "$$missing" in *bubblewrap*|*libseccomp2*) \
+	      echo "WARNING: learner code will run in the weaker fallback sandbox; see README 'Safety model'.";; esac; \
+	    case "$$missing" in *chromium*) \
+	      echo "WARNING: the headless browser test (tests/test_browser.py) will be skipped.";; esac; \
 	  fi; \
 	fi; \
 	if [ "$$(id -u)" = 0 ] && ! getent passwd $(SANDBOX_USER) >/dev/null; then \
@@ -61,6 +66,7 @@ release: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/bench_similarity.py
 
 clean:
 	rm -rf build submitted autograded feedback gradebook.db
