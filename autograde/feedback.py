@@ -1,7 +1,7 @@
 """Per-learner feedback as a self-contained HTML page (no scripts, no external assets).
 
 Per exercise: a verdict in words, the points (rounded to 2 decimals), what the hidden checks
-look at (``graders/<id>/feedback.toml``, written for learners), the first failing check, the
+look at (``[feedback.checked]`` in the assignment's settings, written for learners), the first failing check, the
 hint when the mistake is a known one, and the other lines the graders wrote. Everything the
 page shows is either the course's learner-facing text or the graders' learner-facing lines:
 never hidden inputs, expected arrays, test code or the instructor-only internal errors.
@@ -11,13 +11,11 @@ line, a student id) can never become markup.
 from __future__ import annotations
 
 import html
-import tomllib
 from pathlib import Path
 
 from autograde import outcomes
 from autograde.results import NotebookResult, Status, points
 
-DESCRIPTIONS_FILE = "feedback.toml"
 GENERIC_CHECKED = ("your code is run on hidden inputs of several sizes and its results are compared with a "
                    "reference implementation.")
 
@@ -49,15 +47,8 @@ footer{color:var(--muted);font-size:.85rem;margin-top:2rem}
 
 
 def checked_descriptions(assignment) -> dict[str, str]:
-    """exercise -> what its hidden checks look at, from graders/<id>/feedback.toml (if any)."""
-    path = Path(assignment.graders_dir) / DESCRIPTIONS_FILE
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
-    checked = table.get("checked", {})
-    return {k: v for k, v in checked.items() if isinstance(k, str) and isinstance(v, str)} \
-        if isinstance(checked, dict) else {}
+    """exercise -> what its hidden checks look at (the [feedback.checked] table of the settings)."""
+    return dict(assignment.settings.feedback.checked)
 
 
 def _exercise(number: int, grade_id: str, result: NotebookResult, checked: dict[str, str]) -> str:

@@ -68,7 +68,7 @@ def test_zip_layout(package, tmp_path):
     course = "course/"
     for needed in ("autograde/engine.py", "autograde/gradescope.py", "requirements.lock", "gradescope.json",
                    f"source/{W1A1}/rnn_step_by_step.ipynb", f"release/{W1A1}/rnn_step_by_step.ipynb",
-                   f"graders/{W1A1}/__init__.py", f"graders/{W1A1}/assignment.toml", f"graders/{W1A1}/feedback.toml"):
+                   f"graders/{W1A1}/__init__.py", f"graders/{W1A1}/assignment.toml"):
         assert course + needed in names, needed
     assert not [n for n in names if "tests/catalog" in n or "__pycache__" in n or n.startswith("course/build")]
     assert not [n for n in names if n.startswith("course/graders/") and "w1a2" in n]  # one assignment only
