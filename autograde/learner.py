@@ -195,9 +195,9 @@ def main() -> None:
         from autograde import confine  # only in the weaker sandbox without bubblewrap
         confine.confine_self(config["fallback"])
     _apply_limits(config.get("limits", {}))
-    for name in config.get("preimport", []):
-        importlib.import_module(name)
     sys.path[:0] = [p for p in config.get("path", []) if p not in sys.path]
+    for name in config.get("preimport", []):  # libraries and the course's own helper modules
+        importlib.import_module(name)
     _warm(config.get("warm", []))
     server = Server(fd_in, fd_out)
     server.reply(None, True, {"ready": True, "pid": os.getpid()})
