@@ -132,7 +132,11 @@ def complete_analogy_test(target):
         _require(got == answer, f"On a 2-D map where {c!r} is ringed by the eight compass words, "
                  f"complete_analogy{(a, b, c)} returned {got!r}; the word w that maximises "
                  f"cos(e_b - e_a, e_w - e_c) is {answer!r}. Compare differences, not raw vectors.")
-    got = target("Gate", "TOWER", "Square", m)
+    try:
+        got = target("Gate", "TOWER", "Square", m)
+    except KeyError as exc:
+        raise AssertionError(f"complete_analogy('Gate', 'TOWER', 'Square') raised KeyError: {exc}. Lower-case the "
+                             "three words before looking them up (the map's words are lower-case).") from None
     _require(got == "n", f"complete_analogy('Gate', 'TOWER', 'Square') returned {got!r}: lower-case the three "
              "words first (the map's words are lower-case).")
 
@@ -221,6 +225,9 @@ def equalize_test(target):
                  "(mu_orth): add the same mu_orth to both corrected bias components.")
         _require(np.allclose(orth1, mu_orth), "The component of e_1 and e_2 orthogonal to g should be mu_orth = "
                  "mu - mu_B, where mu is the mean of the pair and mu_B its projection on g.")
+        _require(np.dot(e1 - e2, g) * np.dot(m["king"] - m["queen"], g) > 0,
+                 "e_1 and e_2 are in the wrong order: e_1 belongs to the first word of the pair and must stay on "
+                 "its side of the bias axis. Return (e_1, e_2), not (e_2, e_1).")
         c1 = np.dot(e1, g) / (np.linalg.norm(e1) * np.linalg.norm(g))
         c2 = np.dot(e2, g) / (np.linalg.norm(e2) * np.linalg.norm(g))
         _require(np.isclose(c1, -c2), f"cos(e_1, g) = {c1:.4f} and cos(e_2, g) = {c2:.4f} should be opposite: "
