@@ -146,3 +146,15 @@ def test_sorted_index_order(store_module):
     store = store_module.load_store(GLOVE_DIR)
     ordered = store.sorted_words()
     assert len(ordered) == 400_000 and ordered == sorted(store.words)
+
+
+def test_w2a2_loader_indices(store_module):
+    emo_utils = _import(ROOT / "source" / "w2a2_emojify" / "emo_utils.py", "emo_utils_under_test")
+    word_to_index, index_to_word, word_to_vec_map = emo_utils.read_glove_vecs("glove.6B.50d")
+    assert len(word_to_index) == len(index_to_word) == len(word_to_vec_map) == 400_000
+    assert sorted(word_to_index.values()) == list(range(1, 400_001))  # 0 is left for padding
+    ordered = [index_to_word[i] for i in range(1, 400_001)]
+    assert ordered == sorted(word_to_vec_map)                          # sorted word order, explicitly
+    assert all(word_to_index[w] == i for i, w in index_to_word.items())
+    assert [word_to_index[w] for w in ("i", "love", "you")] == [185457, 226278, 394475]
+    assert word_to_vec_map["love"].dtype.name == "float64" and word_to_vec_map["love"].shape == (50,)

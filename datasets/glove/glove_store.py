@@ -180,6 +180,7 @@ class Store:
     matrix: np.ndarray                    # float64 (n, dim), read-only, memory-mapped
     word_to_vec_map: dict = field(repr=False)
     _sorted: list[str] | None = field(default=None, repr=False)
+    _indexed: tuple[dict, dict] | None = field(default=None, repr=False)
 
     def sorted_words(self) -> list[str]:
         if self._sorted is None:
@@ -190,6 +191,15 @@ class Store:
             else:  # a text-format map: sort here
                 self._sorted = sorted(self.words)
         return self._sorted
+
+    def indices(self) -> tuple[dict, dict]:
+        """(word_to_index, index_to_word) with indices 1..N in sorted word order (0 is padding).
+        Cached: callers that hand them out should hand out copies."""
+        if self._indexed is None:
+            ordered = self.sorted_words()
+            positions = range(1, len(ordered) + 1)
+            self._indexed = (dict(zip(ordered, positions)), dict(zip(positions, ordered)))
+        return self._indexed
 
 
 _CACHE: dict[tuple, Store] = {}
