@@ -181,7 +181,7 @@ def sentences_to_indices_test(target):
 def pretrained_embedding_layer_test(target):
     import keras
 
-    vectors = _toy_vectors(2, 4, TOY_WORDS)
+    vectors = _toy_vectors(2, 4, TOY_WORDS[::-1])   # inserted in another order than the indices
     word_to_index = _toy_index()
     layer = target(vectors, word_to_index)
     _require(isinstance(layer, keras.layers.Embedding),
@@ -199,11 +199,11 @@ def pretrained_embedding_layer_test(target):
              f"({vocab}, 2). Read the dimension from a word vector, not a hard-coded 50.")
     _require(not layer.trainable and len(layer.trainable_weights) == 0,
              "The embedding layer is trainable: create it with trainable=False so the GloVe vectors stay frozen.")
-    _require(np.allclose(matrix[0], 0), "Row 0 (padding) of the embedding matrix should be zeros.")
     first = min(word_to_index, key=word_to_index.get)
     if np.allclose(matrix[word_to_index[first] - 1], vectors[first], atol=1e-6):
         raise AssertionError("The rows are shifted by one: the vector of the word with index i belongs in row i "
                              "(row 0 stays zero).")
+    _require(np.allclose(matrix[0], 0), "Row 0 (padding) of the embedding matrix should be zeros.")
     for word, i in word_to_index.items():
         _require(np.allclose(matrix[i], vectors[word], atol=1e-6),
                  f"Row {i} of the embedding should be the vector of {word!r}, the word with index {i}.")
