@@ -30,7 +30,7 @@ def status():
     out = {}
     for line in open("/proc/self/status"):
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+        if key in ("VmPeak", "VmRSS", "VmHWM", "RssAnon", "RssFile"):
             out[key] = int(value.split()[0]) // 1024
     return out
 before = status()
