@@ -1,4 +1,5 @@
-"""The `autograde` command: grade, release, validate."""
+"""The `autograde` command. Imports are lazy: `--help` answers at once and each command loads
+only what it needs (TensorFlow is imported by grader workers, never by this process)."""
 from __future__ import annotations
 
 import argparse
@@ -6,210 +7,371 @@ import os
 import sys
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
-
-from autograde.course import UnknownAssignment, list_assignments, load_assignment, repo_root
-from autograde.results import NotebookResult, write_json
-
-console = Console(stderr=True)
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+TABLE_WIDTH = 100
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("autograde")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _console(stderr: bool = True):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _say(text: str, style: str = "") -> None:
+    """One line to the instructor's console; learner text in it is never read as markup."""
+    from rich.text import Text
+
+    _console().print(Text(text, style=style), soft_wrap=True)
 
 
 def _announce_sandbox() -> None:
     from autograde.sandbox import fallback_warning, sandbox_mode
 
     if sandbox_mode() != "bubblewrap":
-        console.print(f"[bold red]{fallback_warning()}[/]")
+        _say(fallback_warning(), "bold red")
 
 
-def _run_batch(jobs, workers: int, title: str) -> list[NotebookResult]:
+def _run_batch(jobs, workers: int, title: str, on_result=None):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
     from autograde.engine import grade_batch
 
     columns = (TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False, disable=not jobs) as progress:
+    with Progress(*columns, console=_console(), transient=False, disable=not jobs) as progress:
         task = progress.add_task(title, total=len(jobs))
-        return grade_batch(jobs, workers, on_result=lambda r: progress.advance(task))
+
+        def advance(result):
+            progress.advance(task)
+            if on_result:
+                on_result(result)
+
+        return grade_batch(jobs, workers, on_result=advance)
 
 
-def score_table(results: list[NotebookResult], title: str) -> Table:
+def print_results(results, title: str) -> None:
+    """The score table (fits 100 columns: notes are listed under it, long names wrap)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from autograde.results import Status, points
+
     exercises = list(dict.fromkeys(k for r in results for k in r.exercises))
-    legend = "  ".join(f"E{i + 1}={ex}" for i, ex in enumerate(exercises))
-    table = Table(title=title, caption=legend, caption_justify="left")
-    table.add_column("submission", no_wrap=True)
+    maxima = {ex: next(r.exercises[ex].max_score for r in results if ex in r.exercises) for ex in exercises}
+    table = Table(title=title, title_justify="left")
+    table.add_column("submission", overflow="fold", max_width=28)
     table.add_column("status", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
-    for i, _ in enumerate(exercises):
-        table.add_column(f"E{i + 1}", justify="right", no_wrap=True)
-    table.add_column("note", overflow="fold", min_width=20)
+    for i, ex in enumerate(exercises):
+        table.add_column(f"E{i + 1}\n/{points(maxima[ex])}", justify="right", no_wrap=True)
+    notes = []
     for r in results:
-        cells = []
-        for ex in exercises:
-            e = r.exercises.get(ex)
-            cells.append("-" if e is None else f"{e.score:g}/{e.max_score:g}")
-        status = "[green]graded" if r.status == "graded" else "[red]failed"
-        table.add_row(r.student or Path(r.notebook).name, status, f"{r.score:g}/{r.max_score:g}", *cells,
-                      r.message[:200])
-    return table
+        name = r.student or Path(r.notebook).name
+        cells = [Text("-") if (e := r.exercises.get(ex)) is None else Text(points(e.score)) for ex in exercises]
+        status = Text(r.status.value, style="green" if r.status is Status.GRADED else "red")
+        mark = "*" if r.message else ""
+        table.add_row(Text(name + mark), status, Text(f"{points(r.score)}/{points(r.max_score)}"), *cells)
+        if r.message:
+            notes.append((name, r.message))
+    out = Console(width=TABLE_WIDTH, highlight=False) if not sys.stdout.isatty() else Console(highlight=False)
+    if out.width > TABLE_WIDTH:
+        out = Console(width=TABLE_WIDTH, highlight=False)
+    out.print(table)
+    if exercises:
+        out.print(Text("exercises: " + "  ".join(f"E{i + 1}={ex}" for i, ex in enumerate(exercises))))
+    for name, message in notes:
+        out.print(Text(f"* {name}: {message[:400]}"))
+
+
+def _fail(message: str) -> int:
+    _say(message, "red")
+    return 2
 
 
 # ------------------------------------------------------------------ grade
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from autograde.assignment import load_assignment, repo_root
     from autograde.engine import Job
+    from autograde.errors import CourseError
 
-    root = Path(args.course_dir).resolve() if args.course_dir else repo_root()
-    assignment = load_assignment(args.assignment, root)
-    _announce_sandbox()
     if args.notebooks:
-        missing = [n for n in args.notebooks if not Path(n).exists()]
+        root = Path(args.course_dir).resolve() if args.course_dir else repo_root()
+        if args.course_dir and not root.is_dir():
+            raise CourseError(f"course directory {args.course_dir} does not exist")
+        assignment = load_assignment(args.assignment, root)
+        _announce_sandbox()
+        missing = [n for n in args.notebooks if not Path(n).is_file()]
         for n in missing:
-            console.print(f"[yellow]{n}: no such file (recorded as failed)")
+            _say(f"{n}: no such file (recorded as failed)", "yellow")
         jobs = [Job(assignment.id, n, None, str(root)) for n in args.notebooks]
         results = _run_batch(jobs, args.workers, f"grading {assignment.id}")
+        if args.feedback:
+            from autograde import feedback
+
+            for r in results:
+                page = Path(args.feedback) / (Path(r.notebook).stem + ".html")
+                feedback.write(r, page)
+            _say(f"feedback pages written to {args.feedback}/")
     else:
-        results = _grade_course(args, assignment, root)
-        if results is None:
-            return 1
+        results = _grade_course(args)
     if args.json:
+        from autograde.results import write_json
+
         write_json(results, Path(args.json))
-        console.print(f"results written to {args.json}")
-    out = Console()
-    if not out.is_terminal:
-        out = Console(width=160)
-    out.print(score_table(results, f"{assignment.id}: {len(results)} submission(s)"))
+        _say(f"results written to {args.json}")
+    print_results(results, f"{args.assignment}: {len(results)} submission(s)")
     for r in results:
         for err in r.internal_errors:
-            console.print(f"[red]internal grader error ({r.notebook}): {err}")
+            _say(f"internal grader error ({r.notebook}): {err}", "red")
+    if args.strict and any(r.status.value == "failed" for r in results):
+        _say("--strict: some notebooks could not be graded", "red")
+        return 1
     return 0
 
 
-def _grade_course(args, assignment, root: Path) -> list[NotebookResult] | None:
+def _course_root(args: argparse.Namespace) -> Path:
+    from autograde.errors import CourseError
+
+    if args.course_dir:
+        root = Path(args.course_dir).resolve()
+        if not root.is_dir():
+            raise CourseError(f"course directory {args.course_dir} does not exist")
+    else:
+        root = Path.cwd().resolve()
+    if not (root / "submitted").is_dir():
+        where = args.course_dir or "the current directory"
+        raise CourseError(f"course mode needs a course directory with submitted/<student>/{args.assignment}/ "
+                          f"(nbgrader's layout), and {where} has no submitted/ folder. Pass --course-dir DIR, "
+                          "or name notebook files to grade them directly.")
+    return root
+
+
+def _grade_course(args: argparse.Namespace):
     """Course mode: every submitted/<student>/<assignment>/<notebook>.ipynb, into the gradebook."""
     from autograde import feedback, gradebook
+    from autograde.assignment import load_assignment
     from autograde.engine import Job
+    from autograde.errors import CourseError
+    from autograde.results import write_json
 
+    root = _course_root(args)
+    assignment = load_assignment(args.assignment, root)
     submitted = root / "submitted"
     name = assignment.notebook_name
-    students = sorted(p.name for p in submitted.iterdir() if (p / assignment.id).is_dir()) if submitted.is_dir() else []
+    students = sorted(p.name for p in submitted.iterdir() if (p / assignment.id).is_dir())
     if not students:
-        console.print(f"[red]no submissions under {submitted}/<student>/{assignment.id}/")
-        return None
-    jobs = [Job(assignment.id, str(submitted / s / assignment.id / name), s, str(root)) for s in students]
-    results = _run_batch(jobs, args.workers, f"grading {assignment.id}")
+        raise CourseError(f"no submissions under {submitted}/<student>/{assignment.id}/")
+    _announce_sandbox()
     db_url = args.db or os.environ.get("AUTOGRADE_DB_URL") or f"sqlite:///{root / 'gradebook.db'}"
-    gradebook.ensure_assignment(db_url, assignment)
-    for r in results:
-        gradebook.record(db_url, assignment, r)
-        feedback.write(r, root / "feedback" / r.student / assignment.id / (Path(name).stem + ".html"))
+    book = gradebook.Gradebook(db_url, assignment)
+    jobs = [Job(assignment.id, str(submitted / s / assignment.id / name), s, str(root)) for s in students]
+
+    def record(result):
+        book.record(result, gradebook.submission_timestamp(submitted / result.student / assignment.id))
+        feedback.write(result, root / "feedback" / result.student / assignment.id / (Path(name).stem + ".html"))
+
+    results = _run_batch(jobs, args.workers, f"grading {assignment.id}", on_result=record)
     summary = root / "autograded" / f"{assignment.id}-results.json"
     write_json(results, summary)
-    console.print(f"gradebook: {db_url}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\n"
-                  f"results:   {summary}")
+    _say(f"gradebook: {db_url}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\nresults:   {summary}")
     return results
 
 
-# ------------------------------------------------------------------ release
+# ------------------------------------------------------------------ release, fetch, lab, new
 
 def cmd_release(args: argparse.Namespace) -> int:
     from autograde import release
+    from autograde.assignment import discover, load_assignment
 
-    ids = [args.assignment] if args.assignment else list_assignments()
+    ids = [args.assignment] if args.assignment else discover()
     status = 0
     for aid in ids:
         assignment = load_assignment(aid)
         if args.check:
-            diffs = release.differences(assignment)
-            problems = diffs + release.hygiene(assignment.release_dir)
+            problems = release.differences(assignment) + release.hygiene(assignment.release_dir)
             for p in problems:
-                console.print(f"[red]{aid}: {p}")
+                _say(f"{aid}: {p}", "red")
             if not problems:
-                console.print(f"[green]{aid}: release/ is what source/ generates, and leaks nothing")
+                _say(f"{aid}: release/ is what source/ generates, and leaks nothing", "green")
             status |= bool(problems)
         else:
-            release.generate(assignment, assignment.release_dir)
-            console.print(f"[green]{aid}: generated {assignment.release_dir}")
+            release.generate(assignment, assignment.release_dir, force=args.force)
+            _say(f"{aid}: generated {assignment.release_dir}", "green")
     return status
 
 
-# ------------------------------------------------------------------ validate
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from autograde import workspace
+    from autograde.assignment import load_assignment
+
+    assignment = load_assignment(args.assignment)
+    target = workspace.fetch(assignment, Path(args.into) if args.into else None)
+    _say(f"{assignment.id}: your copy is {target / assignment.notebook_name}\n"
+         f"open it with: autograde lab {assignment.id}", "green")
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from autograde import workspace
+    from autograde.assignment import load_assignment
+
+    assignment = load_assignment(args.assignment)
+    return workspace.lab(assignment, Path(args.into) if args.into else None, extra=args.jupyter_args)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from autograde.scaffold import scaffold
+
+    created = scaffold(args.assignment, Path(args.course_dir).resolve() if args.course_dir else None)
+    for path in created:
+        _say(f"created {path}")
+    _say(f"next: edit source/{args.assignment}/, graders/{args.assignment}/ and tests/catalog/{args.assignment}.py, "
+         f"then `autograde release {args.assignment}` and `autograde validate {args.assignment}`", "green")
+    return 0
+
+
+# ------------------------------------------------------------------ validate, references
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from autograde.validate import validate
+    from rich.markup import escape
+
+    from autograde.assignment import discover, load_assignment
+    from autograde.validate import validate_all
 
     _announce_sandbox()
-    ids = [args.assignment] if args.assignment else list_assignments()
+    ids = [args.assignment] if args.assignment else discover()
+    assignments = [load_assignment(aid) for aid in ids]
+    reports = validate_all(assignments, workers=args.workers, run=_run_batch,
+                           check_release=not args.skip_release_check)
+    console = _console()
     ok = True
-    for aid in ids:
-        report = validate(load_assignment(aid), workers=args.workers, run=_run_batch,
-                          check_release=not args.skip_release_check)
-        for line in report.lines:
-            console.print(line)
+    for report in reports.values():
+        for good, line in report.entries:
+            console.print(("[green]ok[/]   " if good else "[red]FAIL[/] ") + escape(line), soft_wrap=True)
         ok &= report.ok
     console.print("[bold green]validation passed" if ok else "[bold red]validation FAILED")
     return 0 if ok else 1
 
 
 def cmd_references(args: argparse.Namespace) -> int:
+    from autograde.assignment import repo_root
     from autograde.references import verify
 
     reports = verify(repo_root(), sample=args.sample)
     if not reports:
-        console.print("[red]no reference manifests found under graders/references/")
-        return 1
+        return _fail("no reference manifests found under graders/references/")
     for report in reports:
-        console.print(f"[bold]{report.assignment}[/] " + ("[green]ok" if report.ok else "[red]FAILED"))
+        _say(f"{report.assignment} " + ("ok" if report.ok else "FAILED"), "bold green" if report.ok else "bold red")
         for line in report.lines:
-            console.print(f"  {line}")
+            _say(f"  {line}")
     return 0 if all(r.ok for r in reports) else 1
 
 
+# ------------------------------------------------------------------ parser
+
+def _assignment_list() -> str:
+    try:
+        from autograde.assignment import discover
+
+        return ", ".join(discover()) or "none found"
+    except Exception:  # --help must answer whatever the state of the course
+        return "(could not list)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autograde", description=(
-        "Grade Sequence Models notebooks in a sandbox. Learner code runs only in a confined process "
-        "(bubblewrap, seccomp, rlimits); the hidden graders run here and compare with TensorFlow."))
-    sub = parser.add_subparsers(dest="command", required=True)
+    ids = _assignment_list()
+    parser = argparse.ArgumentParser(
+        prog="autograde", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Grade Sequence Models notebooks in a sandbox. Learner code runs only in a confined process "
+                    "(bubblewrap as an unprivileged account, seccomp, cgroups, rlimits); the hidden graders run "
+                    "here and compare with TensorFlow references.",
+        epilog=f"assignments of this course: {ids}")
+    parser.add_argument("--version", action="version", version=f"autograde {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     g = sub.add_parser("grade", help="grade notebooks, or every submission of a course",
+                       epilog=f"assignments: {ids}",
                        description="With NOTEBOOK arguments: grade those files as submissions of ASSIGNMENT and "
-                       "print a table (and --json). Without: course mode, grading every "
-                       "submitted/<student>/ASSIGNMENT/<notebook>.ipynb under the course directory into nbgrader's "
-                       "gradebook, with one feedback HTML per learner under feedback/.")
-    g.add_argument("assignment", help="assignment id, e.g. w1a1_rnn_step_by_step")
+                       "print a table (and --json, --feedback). Without: course mode, grading every "
+                       "submitted/<student>/ASSIGNMENT/<notebook>.ipynb of the course directory (--course-dir, "
+                       "else the current directory) into nbgrader's gradebook, with one feedback page per learner "
+                       "under feedback/. Exit code 0 when every notebook got a result (see --strict).")
+    g.add_argument("assignment", help="assignment id")
     g.add_argument("notebooks", nargs="*", help="submitted notebook files (omit for course mode)")
     g.add_argument("--json", help="write machine-readable results to this file")
+    g.add_argument("--feedback", metavar="DIR", help="file mode: write one feedback page per notebook into DIR")
     g.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="parallel grading workers (default %(default)s)")
-    g.add_argument("--course-dir", help="course root holding source/, release/, graders/, submitted/ (default: this repo)")
+    g.add_argument("--course-dir", help="course root holding source/, release/, graders/ and (course mode) submitted/")
     g.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///<course>/gradebook.db)")
+    g.add_argument("--strict", action="store_true", help="exit 1 if any notebook is missing or unreadable")
     g.set_defaults(func=cmd_grade)
 
     r = sub.add_parser("release", help="generate release/ from source/ with nbgrader",
                        description="Generate release/ASSIGNMENT (all assignments by default) with nbgrader, refusing "
-                       "any release that leaks solutions or hidden tests. --check compares instead of writing.")
-    r.add_argument("assignment", nargs="?")
+                       "any release that leaks solutions or hidden tests, and refusing to replace a release notebook "
+                       "that holds changes neither git nor the last generation made (a learner's work?) unless "
+                       "--force. --check compares instead of writing.")
+    r.add_argument("assignment", nargs="?", help=f"one of: {ids}")
     r.add_argument("--check", action="store_true", help="fail if release/ differs from what source/ generates")
+    r.add_argument("--force", action="store_true", help="replace release notebooks even if they were edited")
     r.set_defaults(func=cmd_release)
 
-    v = sub.add_parser("validate", help="prove an assignment sound (what CI relies on)",
-                       description="The solution notebook earns full marks, the untouched release notebook earns 0 "
-                       "with status graded, every wrong implementation in tests/catalog loses points on its exercise "
-                       "(and shows its expected diagnosis), every correct alternative earns full marks, and release/ "
-                       "is what source/ generates.")
-    v.add_argument("assignment", nargs="?")
+    f = sub.add_parser("fetch", help="copy an assignment's release into your workspace (work/ASSIGNMENT)",
+                       description="Learners: copy release/ASSIGNMENT into a workspace outside release/ "
+                       "(work/ASSIGNMENT by default), which regenerating the release never touches. An existing "
+                       "notebook there is never overwritten.")
+    f.add_argument("assignment", help=f"one of: {ids}")
+    f.add_argument("--into", help="workspace folder (default work/ASSIGNMENT)")
+    f.set_defaults(func=cmd_fetch)
+
+    lab = sub.add_parser("lab", help="open your copy of an assignment in JupyterLab (learner settings)",
+                         description="Fetch the assignment if needed, then start JupyterLab on your copy with the "
+                         "learner's settings: no instructor tools (nbgrader's validate kept), no news pop-ups.")
+    lab.add_argument("assignment", help=f"one of: {ids}")
+    lab.add_argument("--into", help="workspace folder (default work/ASSIGNMENT)")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further arguments for jupyter lab")
+    lab.set_defaults(func=cmd_lab)
+
+    n = sub.add_parser("new", help="scaffold a new assignment",
+                       description="Create source/ID (notebook with one example graded function and its autograder "
+                       "cell, helper module, public checks), graders/ID (package, one example hidden grader against "
+                       "a TensorFlow reference, assignment.toml) and tests/catalog/ID.py (one wrong, one correct "
+                       "example). Then edit them and run `autograde release ID`.")
+    n.add_argument("assignment", help="new assignment id, e.g. w4a1_my_assignment")
+    n.add_argument("--course-dir", help="course root (default: this repository)")
+    n.set_defaults(func=cmd_new)
+
+    v = sub.add_parser("validate", help="prove assignments sound (what CI relies on)",
+                       description="In one batch: every solution notebook earns full marks, every untouched release "
+                       "notebook earns 0 with status graded, every wrong implementation in tests/catalog loses points "
+                       "on its exercise (and shows its expected diagnosis), every correct alternative earns full "
+                       "marks, every cross-exercise case keeps the outer exercise's points, and release/ is what "
+                       "source/ generates.")
+    v.add_argument("assignment", nargs="?", help=f"one of: {ids} (default: all)")
     v.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     v.add_argument("--skip-release-check", action="store_true", help="do not regenerate release/ to compare")
     v.set_defaults(func=cmd_validate)
 
-    f = sub.add_parser("references", help="verify every reference model against its manifest",
-                       description="For every graders/references/<assignment>/manifest.json: the sha256 of every file, "
-                       "that the weights load into the reference architecture, that the recorded training and "
-                       "held-out data are still what the generator produces, and that the held-out metric "
-                       "recomputed now matches the manifest and meets its target.")
-    f.add_argument("--sample", type=int, default=None,
-                   help="recompute the metric on the first N held-out items only (must still meet the target)")
-    f.set_defaults(func=cmd_references)
+    ref = sub.add_parser("references", help="verify every reference model against its manifest",
+                         description="For every graders/references/<name>/manifest.json: the sha256 of every file, "
+                         "that the weights load into the reference architecture, that the recorded training and "
+                         "held-out data are still what the generator produces, and that the held-out metric "
+                         "recomputed now matches the manifest and meets its target.")
+    ref.add_argument("--sample", type=int, default=None,
+                     help="recompute the metric on the first N held-out items only (must still meet the target)")
+    ref.set_defaults(func=cmd_references)
     return parser
 
 
@@ -217,11 +379,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     args = build_parser().parse_args(argv)
+    from autograde.errors import AutogradeError
+
     try:
         return args.func(args)
-    except UnknownAssignment as exc:
-        console.print(f"[red]{exc}")
-        return 2
+    except AutogradeError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 
 Runs in the learner process before any learner code, in this order:
 
-1. a private network namespace (``unshare(CLONE_NEWNET)``, as root or through a user namespace);
+1. a private network namespace through a user namespace (when the engine is root, the
+   launcher has already given it one, and it runs as the unprivileged sandbox account);
 2. ``PR_SET_NO_NEW_PRIVS`` and Landlock: reads only below the allowed roots (Python, course
    helpers, datasets, system libraries), writes only in the private working directory;
-3. when started as root, setgid/setuid to 65534, which also clears every capability;
-4. the seccomp filter of :mod:`autograde.sandbox` (sockets, ptrace, mounts, namespaces refused).
+3. the seccomp filter of :mod:`autograde.sandbox` (sockets, ptrace, mounts, namespaces refused).
+
+It refuses to run learner code as root: the launcher must have dropped to the sandbox account.
 
 Each step that the kernel refuses is reported on stderr; the runner prints the loud warning
 that this mode is weaker than bubblewrap whichever steps succeed.
@@ -71,41 +73,19 @@ def _landlock(readable: list[str], writable: list[str]) -> str:
     return ""
 
 
-def _world_traversable(path: str) -> bool:
-    """Whether uid 65534 could reach ``path`` (every parent directory searchable by others)."""
-    parts = os.path.realpath(path).split("/")
-    for i in range(2, len(parts) + 1):
-        prefix = "/".join(parts[:i]) or "/"
-        try:
-            if os.path.isdir(prefix) and not os.stat(prefix).st_mode & 0o001:
-                return False
-        except OSError:
-            return True
-    return True
-
-
 def confine_self(cfg: dict) -> None:
+    if os.geteuid() == 0 or os.getuid() == 0:
+        raise SystemExit("autograde fallback sandbox: refusing to run learner code as root")
     problems = []
     work = cfg["work"]
     os.chdir(work)
-    root = os.geteuid() == 0
-    flags = _CLONE_NEWNET if root else (_CLONE_NEWUSER | _CLONE_NEWNET)
-    if _libc.unshare(ctypes.c_int(flags)) != 0:
+    if not cfg.get("has_netns") and _libc.unshare(ctypes.c_int(_CLONE_NEWUSER | _CLONE_NEWNET)) != 0:
         problems.append("no private network namespace")
     if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         problems.append("no_new_privs refused")
     why = _landlock(list(cfg.get("readable", [])), [work, "/dev/null"])
     if why:
         problems.append(why)
-    filt = seccomp_filter()  # built before the uid drop: it loads libseccomp
-    if root:
-        blocked = [p for p in cfg.get("readable", []) if not _world_traversable(p)]
-        if blocked:
-            problems.append("kept uid 0 (no capabilities dropped): nobody cannot reach " + ", ".join(blocked))
-        else:
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-    filt.load()
+    seccomp_filter().load()
     if problems:
         print("autograde fallback sandbox: " + "; ".join(problems), file=sys.stderr)

@@ -2,53 +2,92 @@
 
 The assignment's structure (notebooks, grade cells and their points) is saved with
 nbgrader's SaveCells preprocessor, exactly as `nbgrader generate_assignment` would; each
-submission's exercise scores become the auto_score of the matching grade cells, so
-`nbgrader export` and the formgrader show them.
+submission's exercise scores become the auto_score of the matching grade cells, each
+exercise's learner-facing feedback the auto_comment of its solution cell, and nbgrader's
+submission timestamp (``timestamp.txt``) the submission's timestamp, so `nbgrader export`,
+the formgrader and nbgrader's late-penalty plugins see them.
 """
 from __future__ import annotations
 
 import warnings
+from datetime import datetime
 from pathlib import Path
 
-import nbformat
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import SaveCells
-
-from autograde.course import Assignment
+from autograde.assignment import Assignment
 from autograde.results import NotebookResult
 
 
-def ensure_assignment(db_url: str, assignment: Assignment) -> None:
-    """Save the assignment's cells unless the gradebook already has this notebook."""
-    notebook_id = Path(assignment.notebook_name).stem
-    with Gradebook(db_url) as gb:
-        gb.update_or_create_assignment(assignment.id)
-        try:
-            gb.find_notebook(notebook_id, assignment.id)
-            return
-        except MissingEntry:
-            pass
-    nb = nbformat.read(str(assignment.source_dir / assignment.notebook_name), as_version=4)
-    resources = {"nbgrader": {"notebook": notebook_id, "assignment": assignment.id, "db_url": db_url}}
-    SaveCells().preprocess(nb, resources)
+def submission_timestamp(submission_dir: Path) -> datetime | None:
+    """nbgrader's timestamp.txt of a submission, if there is a readable one."""
+    from nbgrader.utils import parse_utc
+
+    path = submission_dir / "timestamp.txt"
+    try:
+        return parse_utc(path.read_text().strip())
+    except (OSError, ValueError, TypeError, OverflowError):
+        return None
 
 
-def record(db_url: str, assignment: Assignment, result: NotebookResult) -> None:
-    """Store one learner's scores (a failed notebook scores 0 on every cell)."""
-    if not result.student:
-        raise ValueError("a gradebook record needs a student id")
-    notebook_id = Path(assignment.notebook_name).stem
-    with Gradebook(db_url) as gb, warnings.catch_warnings():
-        # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings
-        warnings.simplefilter("ignore")
-        gb.update_or_create_student(result.student)
-        try:
-            gb.find_submission(assignment.id, result.student)
-        except MissingEntry:
-            gb.add_submission(assignment.id, result.student)
-        for grade_id, points in assignment.source_notebook().exercises.items():
-            grade = gb.find_grade(grade_id, notebook_id, assignment.id, result.student)
-            ex = result.exercises.get(grade_id)
-            grade.auto_score = ex.score if ex else 0.0
-            grade.needs_manual_grade = False
-        gb.db.commit()
+class Gradebook:
+    """One assignment's records in one gradebook."""
+
+    def __init__(self, db_url: str, assignment: Assignment) -> None:
+        self.db_url = db_url
+        self.assignment = assignment
+        self.notebook_id = Path(assignment.notebook_name).stem
+        self.exercises = assignment.exercises
+        self.solution_cells = set(assignment.source_notebook().solution_ids)
+        self._ensure_assignment()
+
+    def _open(self):
+        from nbgrader.api import Gradebook as NbGradebook
+
+        return NbGradebook(self.db_url)
+
+    def _ensure_assignment(self) -> None:
+        """Save the assignment's cells unless the gradebook already has this notebook."""
+        import nbformat
+        from nbgrader.api import MissingEntry
+        from nbgrader.preprocessors import SaveCells
+
+        with self._open() as gb:
+            gb.update_or_create_assignment(self.assignment.id)
+            try:
+                gb.find_notebook(self.notebook_id, self.assignment.id)
+                return
+            except MissingEntry:
+                pass
+        nb = nbformat.read(str(self.assignment.source_path), as_version=4)
+        resources = {"nbgrader": {"notebook": self.notebook_id, "assignment": self.assignment.id,
+                                  "db_url": self.db_url}}
+        SaveCells().preprocess(nb, resources)
+
+    def record(self, result: NotebookResult, timestamp: datetime | None = None) -> None:
+        """Store one learner's scores and feedback (a failed notebook scores 0 on every cell)."""
+        from nbgrader.api import MissingEntry
+
+        if not result.student:
+            raise ValueError("a gradebook record needs a student id")
+        aid = self.assignment.id
+        with self._open() as gb, warnings.catch_warnings():
+            # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings
+            warnings.simplefilter("ignore")
+            gb.update_or_create_student(result.student)
+            try:
+                submission = gb.find_submission(aid, result.student)
+                if timestamp is not None:
+                    submission.timestamp = timestamp
+            except MissingEntry:
+                extra = {"timestamp": timestamp} if timestamp is not None else {}
+                gb.add_submission(aid, result.student, **extra)
+            for grade_id in self.exercises:
+                grade = gb.find_grade(grade_id, self.notebook_id, aid, result.student)
+                ex = result.exercises.get(grade_id)
+                grade.auto_score = ex.score if ex else 0.0
+                grade.needs_manual_grade = False
+                cell = grade_id + "_code"
+                if cell in self.solution_cells:
+                    comment = gb.find_comment(cell, self.notebook_id, aid, result.student)
+                    lines = ex.feedback if ex else [result.message or "not graded"]
+                    comment.auto_comment = "\n".join(lines) if lines else "All checks passed."
+            gb.db.commit()

@@ -1,26 +1,44 @@
-"""Running an assignment's hidden graders against one submission.
+"""Running an assignment's hidden graders against submissions.
 
-The graders are ordinary pytest files under ``graders/<assignment>/``. They run in this
-(trusted) process; learner functions are reached only through the ``student`` fixture,
-which forwards calls to the sandboxed learner process. Each test carries
+The graders are ordinary pytest files in the package ``graders/<assignment>/``. They run in
+this (trusted) process; learner functions are reached only through the ``student``
+fixture, which forwards calls to the sandboxed learner process. Each test carries
 ``@pytest.mark.exercise("<grade_id>", weight=w)``; an exercise's points (from the source
 notebook's autograder cell) are split over its tests in proportion to their weights.
+
+One pytest session per assignment lives as long as the worker process (:class:`GraderSession`):
+it collects the graders once, with their own configuration and root (``graders.ini``,
+rootdir ``graders/``; the platform's own pytest settings do not apply), keeps the grader
+modules imported so that expected values computed from the fixed hidden inputs are computed
+once per worker, and then runs the collected tests for each submission through pytest's
+own runtest protocol (``pytest_runtestloop`` below). Tests run in notebook order, so a
+function's own checks run before those of functions that call it.
 """
 from __future__ import annotations
 
 import os
-import sys
+import queue
+import re
+import threading
+import traceback
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import numpy as np
 import pytest
 
 from autograde.checks import Feedback, GradeFailure
-from autograde.protocol import Handle
+from autograde.protocol import Handle, Op
 from autograde.results import ExerciseResult
-from autograde.runner import StudentCrash, StudentError, StudentSession, StudentTimeout
+from autograde.runner import NotCalledAgain, StudentCrash, StudentError, StudentSession, StudentTimeout, \
+    StudentUnavailable
 
+CONFIG_FILE = Path(__file__).resolve().parent / "graders.ini"
+
+
+# ------------------------------------------------------------------ remote values
 
 class RemoteObject:
     """An object that lives in the learner process (a Keras model, say)."""
@@ -34,12 +52,12 @@ class RemoteObject:
         return self._handle.type
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        reply = self._session.request("call_method", {"handle": self._handle.id, "name": method,
-                                                      "args": _unwrap(list(args)), "kwargs": _unwrap(kwargs)})
+        reply = self._session.request(Op.CALL_METHOD, {"handle": self._handle.id, "name": method,
+                                                       "args": _unwrap(list(args)), "kwargs": _unwrap(kwargs)})
         return _wrap(self._session, self._session.decode(reply))
 
     def attr(self, name: str) -> Any:
-        reply = self._session.request("getattr", {"handle": self._handle.id, "name": name})
+        reply = self._session.request(Op.GETATTR, {"handle": self._handle.id, "name": name})
         return _wrap(self._session, self._session.decode(reply))
 
 
@@ -72,36 +90,75 @@ class RemoteFunction:
         self.name = name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        reply = self._session.request("call", {"name": self.name, "args": _unwrap(list(args)),
-                                               "kwargs": _unwrap(kwargs)})
+        reply = self._session.request(Op.CALL, {"name": self.name, "args": _unwrap(list(args)),
+                                                "kwargs": _unwrap(kwargs)})
         return _wrap(self._session, self._session.decode(reply))
 
     def call_with_args(self, *args: Any, **kwargs: Any) -> tuple[Any, tuple, dict]:
-        """Call, and also return the arguments as they are after the call (to see mutation)."""
-        reply = self._session.request("call", {"name": self.name, "args": _unwrap(list(args)),
-                                               "kwargs": _unwrap(kwargs), "return_args": True})
+        """Call, and also return the arguments as they are after the call (to see mutation).
+
+        That report comes from the learner process; graders corroborate it with an effect
+        they can observe (see :meth:`Student.hold`)."""
+        reply = self._session.request(Op.CALL, {"name": self.name, "args": _unwrap(list(args)),
+                                                "kwargs": _unwrap(kwargs), "return_args": True})
         value = _wrap(self._session, self._session.decode(reply))
         after = self._session.decode(reply, "args")
+        if not (isinstance(after, tuple) and len(after) == 2 and isinstance(after[0], tuple)
+                and isinstance(after[1], dict)):
+            raise StudentCrash("the learner process broke the protocol (malformed arguments report)")
         return value, tuple(after[0]), dict(after[1])
 
 
 class Student:
     """The ``student`` fixture: ``student.rnn_forward(x, a0, parameters)`` calls the learner's code."""
 
-    def __init__(self, session: StudentSession) -> None:
+    def __init__(self, session: StudentSession, ctx: "RunContext | None" = None) -> None:
         self._session = session
+        self._ctx = ctx
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
             raise AttributeError(name)
         return RemoteFunction(self._session, name)
 
-    def value(self, name: str) -> Any:
+    def value(self, name: str, handle: bool = False) -> Any:
         """A global of the notebook: data comes back as data, anything else as a RemoteObject
-        (e.g. ``student.value("densor1")``, a shared Keras layer)."""
-        reply = self._session.request("global", {"name": name})
+        (e.g. ``student.value("densor1")``, a shared Keras layer); ``handle=True`` always gives
+        a RemoteObject (for large data such as a 400,000-word dict, passed back as an argument)."""
+        reply = self._session.request(Op.GLOBAL, {"name": name, "handle": handle})
         return _wrap(self._session, self._session.decode(reply))
 
+    def call_twice(self, name: str, *args: Any) -> tuple[Any, Any, list[Any]]:
+        """Call ``name`` twice on the SAME argument objects (held in the learner process), and
+        read the arguments back. A function that changes its inputs in place shows it by an
+        observable effect (the second result differs), not only by what the process reports."""
+        held = [self.hold(a) for a in args]
+        fn = RemoteFunction(self._session, name)
+        first = fn(*held)
+        second = fn(*held)
+        after = [h.call("copy") if isinstance(a, (dict, list, np.ndarray)) else h.call("__add__", ())
+                 for h, a in zip(held, args)]
+        return first, second, after
+
+    def failed(self, exercise: str) -> bool | None:
+        """Whether the learner's ``exercise`` failed one of its own checks earlier in this run
+        (None when its checks did not run). Tests run in notebook order, callees first."""
+        if self._ctx is None:
+            return None
+        mine = [o for o in self._ctx.outcomes if o.exercise == exercise]
+        return None if not mine else not all(o.passed for o in mine)
+
+    def hold(self, value: Any) -> RemoteObject:
+        """Put data into the learner process as one object that several calls can share (and
+        mutate): e.g. a parameters dict passed to two successive calls of an in-place update."""
+        reply = self._session.request(Op.HOLD, {"value": _unwrap(value)})
+        handle = self._session.decode(reply)
+        if not isinstance(handle, Handle):
+            raise StudentCrash("the learner process broke the protocol (hold did not return a handle)")
+        return RemoteObject(self._session, handle)
+
+
+# ------------------------------------------------------------------ one submission's run
 
 @dataclass
 class TestOutcome:
@@ -109,24 +166,49 @@ class TestOutcome:
     weight: float
     passed: bool
     message: str = ""
+    failures: list[GradeFailure] = field(default_factory=list)
     diagnoses: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
 
 
-def describe_exception(exc: BaseException, exercise: str) -> str:
+@dataclass
+class RunContext:
+    """What one submission's run needs and produces."""
+
+    session: StudentSession
+    exercises: dict[str, float]                     # all graded exercises (grade_id -> points)
+    selected: frozenset[str] | None = None          # run only these exercises' tests (None: all)
+    calls: dict[str, tuple[str, ...]] = field(default_factory=dict)  # graded function -> graded functions it calls
+    explain_undefined: Callable[[str, str], str] | None = None
+    outcomes: list[TestOutcome] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
+
+
+def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None = None) -> str:
     """A learner-facing sentence for an exception raised while checking ``exercise``."""
     if isinstance(exc, GradeFailure):
-        return str(exc)
+        return exc.message
     if isinstance(exc, StudentError):
+        if exc.undefined is not None:
+            if ctx and ctx.explain_undefined:
+                return ctx.explain_undefined(exc.undefined, exercise)
+            return f"{exc.undefined} is not defined in your notebook."
+        callee = _raised_in_callee(exc, exercise, ctx)
+        if callee and exc.type_name == "NotImplementedError":
+            return f"{exercise} calls your {callee}, which is not implemented yet: finish {callee} first."
         if exc.type_name == "NotImplementedError":
             return f"{exercise} is not implemented yet (it raises NotImplementedError)."
-        if exc.type_name == "NameError" and "is not defined in your notebook" in exc.message:
-            return f"{exercise} is not defined in your notebook: {exc.message}."
         tail = exc.traceback.strip().splitlines()[-6:]
+        if callee:
+            return (f"{exercise} calls your {callee}, which raised {exc.type_name}: {exc.message}. Fix {callee} "
+                    "first." + ("\n" + "\n".join(tail) if tail else ""))
         return f"{exercise} raised {exc.type_name}: {exc.message}" + ("\n" + "\n".join(tail) if tail else "")
-    if isinstance(exc, StudentCrash) and "not called again" in str(exc):
-        return f"{exercise} was not called again: earlier in this run it failed with: {exc}".replace(
-            " (earlier in this run; not called again)", "")
+    if isinstance(exc, NotCalledAgain):
+        return f"{exc.function} was not called again: earlier in this run it failed ({exc.original})."
+    if isinstance(exc, StudentUnavailable):
+        return f"{exc}."
     if isinstance(exc, StudentTimeout):
         return f"{exercise} did not finish in time ({exc}); it may loop forever. A fresh process was started."
     if isinstance(exc, StudentCrash):
@@ -134,18 +216,36 @@ def describe_exception(exc: BaseException, exercise: str) -> str:
     return f"internal grader error ({type(exc).__name__}); please tell your instructor."
 
 
-class GradingPlugin:
-    """pytest plugin: provides ``student`` and ``feedback``, records one outcome per test."""
+def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) -> str | None:
+    """The graded function ``exercise`` calls in which the learner's exception was raised, if any
+    (the innermost such frame of the learner's traceback)."""
+    if ctx is None:
+        return None
+    callees = ctx.calls.get(exercise, ())
+    frames = re.findall(r", in (\w+)\n", exc.traceback[-4000:] + "\n")
+    for name in reversed(frames):
+        if name in callees:
+            return name
+        if name == exercise:
+            return None
+    return None
 
-    def __init__(self, session: StudentSession) -> None:
-        self.session = session
-        self._student = Student(session)
-        self.outcomes: list[TestOutcome] = []
-        self.internal_errors: list[str] = []
+
+class GradingPlugin:
+    """pytest plugin of one grader session: serves submissions one after another."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue = queue.Queue()
+        self.results: queue.Queue = queue.Queue()
+        self.ctx: RunContext | None = None
+        self._student: Student | None = None
         self._feedback: dict[str, Feedback] = {}
+        self.order: list[str] = []
+        self.collection_errors: list[str] = []
 
     @pytest.fixture
     def student(self) -> Student:
+        assert self._student is not None
         return self._student
 
     @pytest.fixture
@@ -157,65 +257,178 @@ class GradingPlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(grade_id, weight=1): the exercise a test grades")
 
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {str(report.longrepr)[-1500:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Notebook order: a function's own checks run before those of its callers."""
+        position = {ex: i for i, ex in enumerate(self.order)}
+
+        def key(item: pytest.Item) -> int:
+            marker = item.get_closest_marker("exercise")
+            return position.get(marker.args[0], len(position)) if marker else len(position)
+
+        items.sort(key=key)  # stable: file and definition order within an exercise
+
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        from _pytest.runner import runtestprotocol
+
+        while True:
+            ctx = self.jobs.get()
+            if ctx is None:
+                return True
+            self.ctx, self._student, self._feedback = ctx, Student(ctx.session, ctx), {}
+            try:
+                if self.collection_errors:
+                    ctx.internal_errors += self.collection_errors
+                items = [i for i in session.items if self._selected(i, ctx)]
+                for i, item in enumerate(items):
+                    runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
+                self.results.put(("ok", ctx))
+            except BaseException as exc:  # a bug here must not hang the worker waiting for this run
+                self.results.put(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-2000:]}"))
+            finally:
+                self.ctx, self._student, self._feedback = None, None, {}
+
+    @staticmethod
+    def _selected(item: pytest.Item, ctx: RunContext) -> bool:
+        marker = item.get_closest_marker("exercise")
+        if marker is None:
+            return True  # reported as an internal error when it runs
+        return ctx.selected is None or marker.args[0] in ctx.selected
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
+        ctx = self.ctx
+        if ctx is None:
+            return
         marker = item.get_closest_marker("exercise")
         if marker is None:
             if report.when == "call":
-                self.internal_errors.append(f"{item.nodeid} has no exercise marker")
+                ctx.internal_errors.append(f"{item.nodeid} has no exercise marker")
             return
         exercise = marker.args[0]
         weight = float(marker.kwargs.get("weight", 1.0))
-        if report.when == "call" or (report.when == "setup" and not report.passed):
-            fb = self._feedback.get(item.nodeid, Feedback())
-            message = ""
-            if not report.passed and call.excinfo is not None:
-                exc = call.excinfo.value
-                message = describe_exception(exc, exercise)
-                if not isinstance(exc, (GradeFailure, StudentError, StudentCrash)):
-                    self.internal_errors.append(f"{item.nodeid}: {type(exc).__name__}: {exc}")
-            elif report.skipped:
-                message = "this check was skipped"
-            self.outcomes.append(TestOutcome(exercise, weight, report.passed, message,
-                                             list(fb.diagnoses), list(fb.hints)))
+        if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+            return
+        fb = self._feedback.get(item.nodeid, Feedback())
+        failures = list(fb.failures)
+        message = ""
+        passed = report.passed and not failures
+        if not report.passed and call.excinfo is not None:
+            exc = call.excinfo.value
+            if isinstance(exc, GradeFailure):
+                failures.append(exc)
+            else:
+                message = describe_exception(exc, exercise, ctx)
+            if not isinstance(exc, (GradeFailure, StudentError, StudentCrash)):
+                ctx.internal_errors.append(f"{item.nodeid}: {type(exc).__name__}: {exc}")
+        elif report.skipped:
+            message = "this check was skipped"
+        if failures and report.passed:
+            report.outcome = "failed"  # the recorded failures fail the test
+        ctx.outcomes.append(TestOutcome(exercise, weight, passed, message, failures, list(fb.diagnoses),
+                                        list(fb.hints), list(fb.notes), dict(fb.checked)))
 
 
-def run_graders(graders_dir: Path, session: StudentSession, exercises: dict[str, float],
-                missing: set[str] = frozenset()) -> tuple[dict[str, ExerciseResult], list[str]]:
-    """Run every grader test; return scores per exercise and internal errors (for the instructor)."""
-    plugin = GradingPlugin(session)
-    args = [str(graders_dir), "-q", "-p", "no:cacheprovider", "--assert=plain", "-p", "no:randomly",
-            "--no-header", "--no-summary", "-o", "console_output_style=classic", "-W", "ignore::DeprecationWarning"]
-    devnull = open(os.devnull, "w")
-    saved = sys.stdout
-    sys.stdout = devnull  # pytest's own progress dots are noise here
-    try:
-        code = pytest.main(args, plugins=[plugin])
-    finally:
-        sys.stdout = saved
-        devnull.close()
-    errors = list(plugin.internal_errors)
-    if code not in (0, 1):
-        errors.append(f"pytest exited with code {int(code)} (no tests, or a collection error) in {graders_dir}")
-    return score(plugin.outcomes, exercises, missing), errors
+class GraderSession:
+    """A long-lived pytest session over one assignment's graders, fed one submission at a time."""
+
+    def __init__(self, graders_dir: Path, exercise_order: list[str]) -> None:
+        self.graders_dir = graders_dir
+        self.plugin = GradingPlugin()
+        self.plugin.order = list(exercise_order)
+        self.exit_code: int | None = None
+        self._thread = threading.Thread(target=self._main, name=f"graders-{graders_dir.name}", daemon=True)
+        self._thread.start()
+
+    def _main(self) -> None:
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the course venv's pytest plugins are not ours
+        args = [str(self.graders_dir), "-c", str(CONFIG_FILE), "--rootdir", str(self.graders_dir.parent),
+                "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:faulthandler", "-p", "no:randomly",
+                "--assert=plain", "-W", "ignore::DeprecationWarning"]
+        try:
+            self.exit_code = int(pytest.main(args, plugins=[self.plugin]))
+        except BaseException as exc:
+            self.exit_code = -1
+            self.plugin.collection_errors.append(f"the grader session died: {type(exc).__name__}: {exc}")
+        finally:
+            self.plugin.results.put(("dead", f"pytest session ended with exit code {self.exit_code}"))
+
+    def run(self, ctx: RunContext) -> RunContext:
+        if not self._thread.is_alive():
+            raise RuntimeError(f"the grader session of {self.graders_dir.name} is not running "
+                               f"({'; '.join(self.plugin.collection_errors)[-500:]})")
+        self.plugin.jobs.put(ctx)
+        kind, value = self.plugin.results.get()
+        if kind != "ok":
+            raise RuntimeError(f"grader session of {self.graders_dir.name}: {value}")
+        return value
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self.plugin.jobs.put(None)
+            self._thread.join(timeout=30)
 
 
-def score(outcomes: list[TestOutcome], exercises: dict[str, float],
-          missing: set[str] = frozenset()) -> dict[str, ExerciseResult]:
+# ------------------------------------------------------------------ scores and learner-facing lines
+
+def _summarise(failures: list[GradeFailure], checked: dict[str, int]) -> list[str]:
+    """One line per wrong output over all hidden cases; other failures once each."""
+    lines: list[str] = []
+    by_output: dict[tuple[str, str], list[GradeFailure]] = defaultdict(list)
+    for f in failures:
+        if f.output is not None:
+            by_output[(f.output, f.kind)].append(f)
+        elif f.message not in lines:
+            lines.append(f.message)
+    for (output, kind), group in by_output.items():
+        n = max(checked.get(output, 0), len(group))
+        if n == 1:
+            line = group[0].message
+        elif kind == "values":
+            largest = max((f.error or 0.0) for f in group)
+            steps = [f.time_step for f in group if f.time_step is not None]
+            cases = "all" if len(group) == n else f"{len(group)} of"
+            line = (f"{output} is wrong on {cases} {n} hidden cases; the largest error is {largest:.3g}"
+                    + (f"; it first goes wrong at time step {min(steps)}" if steps else "") + ".")
+        else:
+            cases = f"on all {n} hidden cases" if len(group) == n else f"on {len(group)} of {n} hidden cases"
+            line = f"{group[0].message.rstrip('.')} ({cases})."
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def score(outcomes: list[TestOutcome], exercises: dict[str, float], missing: set[str] = frozenset(),
+          selected: frozenset[str] | None = None) -> dict[str, ExerciseResult]:
     result: dict[str, ExerciseResult] = {}
     for exercise, points in exercises.items():
+        if selected is not None and exercise not in selected:
+            continue
         mine = [o for o in outcomes if o.exercise == exercise]
         total = sum(o.weight for o in mine)
         earned = sum(o.weight for o in mine if o.passed)
         feedback: list[str] = []
         diagnoses: list[str] = []
+        notes: list[str] = []
         for o in mine:
             for d, h in zip(o.diagnoses, o.hints):
                 if d not in diagnoses:
                     diagnoses.append(d)
                     feedback.append("Hint: " + h)
+            notes += [n for n in o.notes if n not in notes]
+        checked: dict[str, int] = defaultdict(int)
+        for o in mine:
+            for k, v in o.checked.items():
+                checked[k] += v
+        failures = [f for o in mine if not o.passed for f in o.failures]
+        for line in _summarise(failures, checked):
+            if line not in feedback:
+                feedback.append(line)
         for o in mine:
             if not o.passed and o.message and o.message not in feedback:
                 feedback.append(o.message)
@@ -224,7 +437,7 @@ def score(outcomes: list[TestOutcome], exercises: dict[str, float],
         if exercise + "_code" in missing:
             feedback.insert(0, f"The solution cell of {exercise} is missing from your notebook.")
         value = round(points * earned / total, 4) if total else 0.0
-        if value == points and feedback and not any(not o.passed for o in mine):
+        if value == points and not any(not o.passed for o in mine):
             feedback = []
-        result[exercise] = ExerciseResult(value, points, feedback, diagnoses)
+        result[exercise] = ExerciseResult(value, points, notes + feedback, diagnoses)
     return result

@@ -2,12 +2,10 @@
 
 Started as ``python -m autograde.learner`` by :mod:`autograde.sandbox`. It first applies
 its resource limits (and, in the fallback sandbox, its own seccomp filter and uid drop),
-imports the modules the assignment needs (so a warm process is ready before a submission
-arrives), says "ready", and then serves requests from the grader:
-
-- ``run_cell``: execute one code cell of the submission in the notebook namespace;
-- ``call``: call a function defined by the cells; ``call_method`` / ``getattr`` on a
-  remote handle; ``release`` a handle; ``defined``: which names exist.
+imports the modules the assignment needs and makes its ``warm`` calls (e.g. loading a data
+set into a cache of the course's helper module), so a warm process is ready before a
+submission arrives; it says "ready", then serves the requests of
+:class:`autograde.protocol.Op` (one ``op_<name>`` method each).
 
 Everything up to the first ``run_cell`` is trusted code; after it, nothing in this process
 is, which is why the grader validates every reply (see :mod:`autograde.protocol`).
@@ -19,10 +17,12 @@ import json
 import os
 import resource
 import sys
+import time
 import traceback
 from typing import Any
 
 from autograde import protocol
+from autograde.protocol import Op
 
 
 def _apply_limits(limits: dict[str, int]) -> None:
@@ -30,6 +30,14 @@ def _apply_limits(limits: dict[str, int]) -> None:
              "fsize": resource.RLIMIT_FSIZE, "nproc": resource.RLIMIT_NPROC, "core": resource.RLIMIT_CORE}
     for key, value in limits.items():
         resource.setrlimit(names[key], (value, value))
+
+
+class Undefined(NameError):
+    """A name the grader asked for does not exist in the notebook (not an error inside learner code)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"name '{name}' is not defined in your notebook")
+        self.undefined = name
 
 
 class _NoShell:
@@ -42,7 +50,15 @@ class _NoShell:
         return lambda *args, **kwargs: None
 
 
-_NoShell = _NoShell()
+_NO_SHELL = _NoShell()
+
+
+def _python_source(code: str) -> str:
+    """IPython syntax (magics, shell escapes, help) to plain Python. Runs here, in the
+    sandbox and under the cell's deadline, because learner text can make it slow."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(code)
 
 
 class Server:
@@ -50,9 +66,10 @@ class Server:
         self.fd_in = fd_in
         self.fd_out = fd_out
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__,
-                                          "get_ipython": _NoShell}
+                                          "get_ipython": _NO_SHELL}
         self.handles: dict[int, Any] = {}
         self.next_handle = 1
+        self.ops = {op: getattr(self, "op_" + op.value) for op in Op}
 
     # -- handles
     def _make_handle(self, obj: Any) -> protocol.Handle:
@@ -70,39 +87,37 @@ class Server:
     def _decode(self, msg: protocol.Message, key: str) -> Any:
         return protocol.decode_value(msg.header.get(key), msg.blobs, self._resolve)
 
-    # -- ops
+    def _lookup(self, name: str) -> Any:
+        if name not in self.namespace:
+            raise Undefined(name)
+        return self.namespace[name]
+
+    # -- ops (one per protocol.Op)
     def op_run_cell(self, msg: protocol.Message) -> dict:
         code = msg.header["code"]
+        if msg.header.get("ipython"):
+            code = _python_source(code)
         compiled = compile(code, f"<cell {msg.header.get('cell', '?')}>", "exec")
         exec(compiled, self.namespace)
         return {}
 
-    def op_defined(self, msg: protocol.Message) -> dict:
-        return {"value": [n for n in msg.header["names"] if callable(self.namespace.get(n))]}
+    def op_call(self, msg: protocol.Message) -> dict:
+        return self._invoke(self._lookup(msg.header["name"]), msg)
 
-    def op_call(self, msg: protocol.Message) -> Any:
-        name = msg.header["name"]
-        if name not in self.namespace:
-            raise NameError(f"name '{name}' is not defined in your notebook")
-        return self._invoke(self.namespace[name], msg)
+    def op_global(self, msg: protocol.Message) -> dict:
+        value = self._lookup(msg.header["name"])
+        return {"value": self._make_handle(value) if msg.header.get("handle") else value}
 
-    def op_global(self, msg: protocol.Message) -> Any:
-        name = msg.header["name"]
-        if name not in self.namespace:
-            raise NameError(f"name '{name}' is not defined in your notebook")
-        return {"value": self.namespace[name]}
-
-    def op_call_method(self, msg: protocol.Message) -> Any:
+    def op_call_method(self, msg: protocol.Message) -> dict:
         target = self._resolve(protocol.Handle(msg.header["handle"], ""))
         return self._invoke(getattr(target, msg.header["name"]), msg)
 
-    def op_getattr(self, msg: protocol.Message) -> Any:
+    def op_getattr(self, msg: protocol.Message) -> dict:
         target = self._resolve(protocol.Handle(msg.header["handle"], ""))
         return {"value": getattr(target, msg.header["name"])}
 
-    def op_release(self, msg: protocol.Message) -> dict:
-        self.handles.pop(msg.header["handle"], None)
-        return {}
+    def op_hold(self, msg: protocol.Message) -> dict:
+        return {"value": self._make_handle(self._decode(msg, "value"))}
 
     def _invoke(self, fn: Any, msg: protocol.Message) -> dict:
         args = self._decode(msg, "args") or []
@@ -114,9 +129,9 @@ class Server:
         return out
 
     # -- loop
-    def reply(self, request_id: Any, ok: bool, payload: dict) -> None:
+    def reply(self, request_id: Any, ok: bool, payload: dict, elapsed: float = 0.0) -> None:
         blobs: list[bytes] = []
-        header: dict[str, Any] = {"id": request_id, "ok": ok}
+        header: dict[str, Any] = {"id": request_id, "ok": ok, "elapsed": elapsed}
         for key, value in payload.items():
             header[key] = protocol.encode_value(value, blobs, self._make_handle) if ok else value
         protocol.write_message(self.fd_out, protocol.Message(header, blobs))
@@ -128,13 +143,13 @@ class Server:
             except EOFError:
                 return
             request_id = msg.header.get("id")
-            op = getattr(self, "op_" + str(msg.header.get("op")), None)
+            started = time.perf_counter()
             try:
-                if op is None:
-                    raise ValueError(f"unknown op {msg.header.get('op')!r}")
+                op = self.ops.get(Op(msg.header.get("op")))
                 payload = op(msg)
+                elapsed = time.perf_counter() - started
                 try:
-                    self.reply(request_id, True, payload)
+                    self.reply(request_id, True, payload, elapsed)
                     continue
                 except protocol.ProtocolError as exc:
                     raise TypeError(f"the value returned cannot be graded: {exc}") from None
@@ -142,7 +157,9 @@ class Server:
                 sys.stdout.flush()
                 error = {"type": type(exc).__name__, "message": _safe_str(exc)[:2000],
                          "traceback": _learner_traceback(exc)[-4000:]}
-            self.reply(request_id, False, {"error": error})
+                if type(exc) is Undefined:
+                    error["undefined"] = exc.undefined
+            self.reply(request_id, False, {"error": error}, time.perf_counter() - started)
 
 
 def _safe_str(exc: BaseException) -> str:
@@ -162,6 +179,13 @@ def _learner_traceback(exc: BaseException) -> str:
         return ""
 
 
+def _warm(calls: list[str]) -> None:
+    """Trusted calls made before any learner code, e.g. loading a data set into a cache."""
+    for spec in calls:
+        module, _, function = spec.partition(":")
+        getattr(importlib.import_module(module), function)()
+
+
 def main() -> None:
     config = json.loads(os.environ.pop("AUTOGRADE_LEARNER", "{}"))
     fd_in, fd_out = config.get("fd_in", 3), config.get("fd_out", 4)
@@ -172,6 +196,7 @@ def main() -> None:
     for name in config.get("preimport", []):
         importlib.import_module(name)
     sys.path[:0] = [p for p in config.get("path", []) if p not in sys.path]
+    _warm(config.get("warm", []))
     server = Server(fd_in, fd_out)
     server.reply(None, True, {"ready": True, "pid": os.getpid()})
     server.serve()

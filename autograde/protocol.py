@@ -6,7 +6,7 @@ Only data crosses the boundary. A message is a frame::
 
 where the header lists the byte length of each blob, and each blob is one numpy array
 in ``.npy`` format, read back with ``allow_pickle=False`` and accepted only for
-bool, integer, unsigned, float and complex dtypes.
+bool, integer, unsigned, float, complex and fixed-width string (``<U``, ``S``) dtypes.
 
 Values are encoded as JSON with a few tagged forms::
 
@@ -20,11 +20,22 @@ Plain lists, string-keyed dicts, str, int, float, bool and None map to JSON dire
 numpy scalars travel as 0-d arrays. Anything else a learner function returns becomes a
 remote handle: the grader can call its methods or read its attributes, and gets data back.
 
+The operations (grader -> learner request, learner -> grader reply) are declared once, in
+:data:`OPERATIONS`. Every reply carries ``id`` (the request's), ``ok`` and, when ``ok`` is
+false, ``error`` = {type, message, traceback}; ``elapsed`` is the learner's own measure of the
+time the operation took (used by benchmarks only, never for grading).
+
+Size and depth are bounded BEFORE anything is parsed: a header is at most
+:data:`MAX_HEADER_BYTES` and nests at most :data:`MAX_DEPTH` levels (checked on the raw
+bytes), a message at most :data:`MAX_MESSAGE_BYTES`. Whatever violates the format raises
+:class:`ProtocolError`, which the grader treats as the learner process's fault.
+
 This module is imported on both sides; it must stay free of learner-controlled state
 and of any deserialiser that can run code (no pickle, no eval).
 """
 from __future__ import annotations
 
+import enum
 import io
 import json
 import math
@@ -39,11 +50,39 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 MAX_ARRAYS = 10_000
 MAX_DEPTH = 64
-ALLOWED_KINDS = frozenset("biufc")
+ALLOWED_KINDS = frozenset("biufcUS")  # numbers, bools and fixed-width strings: nothing that needs pickle
 
 
 class ProtocolError(Exception):
     """The peer sent something that is not a valid message. Treated as a crash."""
+
+
+class Op(str, enum.Enum):
+    """Requests the grader sends; the learner server has one ``op_<name>`` method per member."""
+
+    RUN_CELL = "run_cell"        # {code, cell, ipython: bool}            -> {}
+    CALL = "call"                # {name, args, kwargs, return_args?}     -> {value, args?}
+    GLOBAL = "global"            # {name, handle?}                        -> {value}
+    CALL_METHOD = "call_method"  # {handle, name, args, kwargs}           -> {value}
+    GETATTR = "getattr"          # {handle, name}                         -> {value}
+    HOLD = "hold"                # {value}: keep data as a remote object  -> {value: handle}
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    request: tuple[str, ...]  # header keys of the request (besides op and id)
+    reply: tuple[str, ...]    # keys of a successful reply (besides id, ok, elapsed)
+
+
+OPERATIONS: dict[Op, OpSpec] = {
+    Op.RUN_CELL: OpSpec(("code", "cell", "ipython"), ()),
+    Op.CALL: OpSpec(("name", "args", "kwargs", "return_args"), ("value", "args")),
+    Op.GLOBAL: OpSpec(("name", "handle"), ("value",)),
+    Op.CALL_METHOD: OpSpec(("handle", "name", "args", "kwargs"), ("value",)),
+    Op.GETATTR: OpSpec(("handle", "name"), ("value",)),
+    Op.HOLD: OpSpec(("value",), ("value",)),
+}
+READY_KEYS = ("ready", "pid")  # the learner's first message, unsolicited
 
 
 @dataclass(frozen=True)
@@ -65,7 +104,7 @@ class Message:
 def encode_value(value: Any, blobs: list[bytes], make_handle: Callable[[Any], Handle] | None = None,
                  depth: int = 0) -> Any:
     """Turn ``value`` into JSON-able data, appending array blobs to ``blobs``."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH - 2:
         raise ProtocolError("value nested too deeply to send")
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -129,7 +168,7 @@ def decode_value(data: Any, blobs: list[bytes], resolve_handle: Callable[[Handle
                 out[item[0]] = decode_value(item[1], blobs, resolve_handle, depth + 1)
             return out
         if "$handle" in data:
-            if not isinstance(data["$handle"], int) or not isinstance(data.get("type"), str):
+            if type(data["$handle"]) is not int or not isinstance(data.get("type"), str):
                 raise ProtocolError("malformed handle")
             handle = Handle(data["$handle"], data["type"][:200])
             return resolve_handle(handle) if resolve_handle else handle
@@ -149,20 +188,67 @@ def _as_list(x: Any) -> list:
 
 
 def _load_array(blobs: list[bytes], index: Any) -> np.ndarray:
-    if not isinstance(index, int) or not 0 <= index < len(blobs):
+    if type(index) is not int or not 0 <= index < len(blobs):
         raise ProtocolError("array reference out of range")
     try:
         arr = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
     except Exception as exc:  # malformed .npy, object dtype, ...
-        raise ProtocolError(f"invalid array payload: {exc}") from None
+        raise ProtocolError(f"invalid array payload: {type(exc).__name__}") from None
     if not isinstance(arr, np.ndarray) or arr.dtype.kind not in ALLOWED_KINDS or arr.dtype.hasobject:
         raise ProtocolError("array of a disallowed dtype")
     return arr
 
 
-# ---------------------------------------------------------------- framing over fds
+# ---------------------------------------------------------------- header bytes
 
-def write_message(fd: int, msg: Message) -> None:
+_BRACKET = np.zeros(256, dtype=np.int8)
+_BRACKET[[ord("["), ord("{")]] = 1
+_BRACKET[[ord("]"), ord("}")]] = -1
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply a JSON text nests, computed on the bytes in linear time without parsing.
+
+    Brackets inside strings do not count: a quote opens or closes a string unless an odd
+    number of backslashes precedes it. Exact for valid JSON; for invalid JSON the parser
+    fails afterwards anyway.
+    """
+    b = np.frombuffer(raw, dtype=np.uint8)
+    if b.size == 0:
+        return 0
+    idx = np.arange(b.size)
+    not_backslash = b != ord("\\")
+    last_plain = np.maximum.accumulate(np.where(not_backslash, idx, -1))
+    before = np.concatenate(([-1], last_plain[:-1]))       # last non-backslash strictly before i
+    escaped = (idx - 1 - before) % 2 == 1                  # an odd run of backslashes precedes i
+    quotes = (b == ord('"')) & ~escaped
+    in_string = np.cumsum(quotes) % 2 == 1
+    steps = np.where(in_string, 0, _BRACKET[b])
+    return int(np.cumsum(steps, dtype=np.int64).max(initial=0))
+
+
+def parse_header(raw: bytes) -> dict[str, Any]:
+    """Bounded parsing of a frame's JSON header; any violation is a ProtocolError."""
+    if len(raw) > MAX_HEADER_BYTES:
+        raise ProtocolError("header length over the limit")
+    if json_depth(raw) > MAX_DEPTH:
+        raise ProtocolError("header nested too deeply")
+    try:
+        header = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        raise ProtocolError("header is not valid JSON") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("header is not an object")
+    sizes = header.get("blobs", [])
+    if (not isinstance(sizes, list) or len(sizes) > MAX_ARRAYS
+            or not all(type(s) is int and s >= 0 for s in sizes)
+            or sum(sizes) + len(raw) > MAX_MESSAGE_BYTES):
+        raise ProtocolError("invalid blob list")
+    return header
+
+
+def frame(msg: Message) -> bytes:
+    """The bytes of one message."""
     header = dict(msg.header)
     header["blobs"] = [len(b) for b in msg.blobs]
     raw = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
@@ -170,9 +256,14 @@ def write_message(fd: int, msg: Message) -> None:
         raise ProtocolError("message header too large")
     if len(raw) + sum(header["blobs"]) > MAX_MESSAGE_BYTES:
         raise ProtocolError("message too large")
-    _write_all(fd, struct.pack(">I", len(raw)) + raw)
-    for b in msg.blobs:
-        _write_all(fd, b)
+    return b"".join([struct.pack(">I", len(raw)), raw, *msg.blobs])
+
+
+# ---------------------------------------------------------------- framing over fds
+
+def write_message(fd: int, msg: Message, write_all: Callable[[int, bytes], None] | None = None) -> None:
+    """Send one frame. ``write_all(fd, data)`` may enforce a deadline (grader side)."""
+    (write_all or _write_all)(fd, frame(msg))
 
 
 def read_message(fd: int, read_exact: Callable[[int, int], bytes] | None = None) -> Message:
@@ -181,18 +272,8 @@ def read_message(fd: int, read_exact: Callable[[int, int], bytes] | None = None)
     (n,) = struct.unpack(">I", read(fd, 4))
     if n > MAX_HEADER_BYTES:
         raise ProtocolError("header length over the limit")
-    try:
-        header = json.loads(read(fd, n))
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError("header is not valid JSON") from None
-    if not isinstance(header, dict):
-        raise ProtocolError("header is not an object")
-    sizes = header.get("blobs", [])
-    if (not isinstance(sizes, list) or len(sizes) > MAX_ARRAYS
-            or not all(isinstance(s, int) and s >= 0 for s in sizes)
-            or sum(sizes) + n > MAX_MESSAGE_BYTES):
-        raise ProtocolError("invalid blob list")
-    blobs = [read(fd, s) for s in sizes]
+    header = parse_header(read(fd, n))
+    blobs = [read(fd, s) for s in header["blobs"]] if "blobs" in header else []
     return Message(header, blobs)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,15 +65,19 @@ class VerifyReport:
 
 
 def _load_evaluator(root: Path, relpath: str):
-    path = root / relpath
-    spec = importlib.util.spec_from_file_location(f"evaluator_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+    """The module that recomputes a reference's metric: graders/<id>/<module>.py, imported as
+    ``<id>.<module>`` (grader packages use relative imports) with graders/ on sys.path."""
+    parts = Path(relpath).with_suffix("").parts
+    if len(parts) < 3 or parts[0] != "graders":
+        raise ValueError(f"evaluator {relpath!r} must be a module under graders/<assignment>/")
+    graders = str(root / "graders")
+    if graders not in sys.path:
+        sys.path.insert(0, graders)
+    return importlib.import_module(".".join(parts[1:]))
 
 
-def verify(root: Path, sample: int | None = None, tolerance: float = 0.002) -> list[VerifyReport]:
+def verify(root: Path, sample: int | None = None, tolerance: float = 0.002,
+           names: list[str] | tuple[str, ...] | None = None) -> list[VerifyReport]:
     """Check every manifest under graders/references/.
 
     With ``sample=None`` the metric is recomputed on the whole recorded held-out set and must
@@ -83,6 +88,8 @@ def verify(root: Path, sample: int | None = None, tolerance: float = 0.002) -> l
     reports = []
     for manifest_path in sorted((root / "graders" / "references").glob(f"*/{MANIFEST}")):
         directory = manifest_path.parent
+        if names is not None and directory.name not in names:
+            continue
         lines: list[str] = []
         ok = True
         try:

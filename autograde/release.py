@@ -3,27 +3,95 @@
 `nbgrader generate_assignment` runs in a scratch copy of the course (its own SQLite
 gradebook), so generating or checking a release never touches the real gradebook; the
 result replaces release/<assignment>/ or is compared with it file by file.
+
+A learner's work is never overwritten: a release notebook is replaced only if it is what
+git has committed or what the last generation wrote (its sha256 is kept in
+build/release-stamps/); anything else (someone edited the notebook in release/) makes
+generation refuse unless forced. Editor and cache artefacts (.ipynb_checkpoints/,
+__pycache__/, ...) are ignored by every comparison and check.
 """
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from autograde.course import Assignment
+from autograde.assignment import Assignment
+from autograde.errors import ReleaseError
 
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+ARTEFACT_DIRS = {".ipynb_checkpoints", "__pycache__", ".virtual_documents", ".pytest_cache"}
+ARTEFACT_SUFFIXES = (".pyc", "~", ".swp")
+ARTEFACT_NAMES = {".DS_Store", "Thumbs.db"}
 
 
-class ReleaseError(Exception):
-    pass
+def is_artefact(path: Path, base: Path) -> bool:
+    rel = path.relative_to(base)
+    return (bool(ARTEFACT_DIRS & set(rel.parts)) or path.name in ARTEFACT_NAMES
+            or path.name.endswith(ARTEFACT_SUFFIXES))
 
 
-def generate(assignment: Assignment, out_dir: Path) -> None:
+def release_files(directory: Path) -> set[Path]:
+    """Files of a release, relative to it, without editor and cache artefacts."""
+    return {p.relative_to(directory) for p in directory.rglob("*")
+            if p.is_file() and not is_artefact(p, directory)}
+
+
+def _stamp_path(assignment: Assignment) -> Path:
+    return assignment.root / "build" / "release-stamps" / f"{assignment.id}.json"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _committed(assignment: Assignment, rel: Path) -> bytes | None:
+    """The release file as git's HEAD has it (None outside a checkout or when not committed)."""
+    path = (assignment.release_dir / rel).relative_to(assignment.root)
+    try:
+        proc = subprocess.run(["git", "show", f"HEAD:{path.as_posix()}"], cwd=assignment.root,
+                              capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def edited_notebooks(assignment: Assignment) -> list[Path]:
+    """Release notebooks whose content neither git's HEAD nor the last generation explains."""
+    if not assignment.release_dir.is_dir():
+        return []
+    stamps = {}
+    if _stamp_path(assignment).exists():
+        stamps = json.loads(_stamp_path(assignment).read_text())
+    out = []
+    for rel in sorted(release_files(assignment.release_dir)):
+        if rel.suffix != ".ipynb":
+            continue
+        path = assignment.release_dir / rel
+        if stamps.get(str(rel)) == _sha(path):
+            continue
+        committed = _committed(assignment, rel)
+        if committed is not None and committed == path.read_bytes():
+            continue
+        out.append(path)
+    return out
+
+
+def generate(assignment: Assignment, out_dir: Path, force: bool = False) -> None:
     """Run nbgrader's generator on the assignment's source; write the release to out_dir."""
+    if out_dir == assignment.release_dir and not force:
+        edited = edited_notebooks(assignment)
+        if edited:
+            names = ", ".join(str(p.relative_to(assignment.root)) for p in edited)
+            raise ReleaseError(f"{names} has changes that neither git nor the last `autograde release` made (a "
+                               "learner's work?). Learners work in a copy: `autograde fetch "
+                               f"{assignment.id}`. Move the file away, or pass --force to replace it.")
     # nbgrader runs the `alembic` script of its own environment when it opens a gradebook
     bindir = os.path.dirname(os.path.abspath(sys.executable))
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -35,7 +103,8 @@ def generate(assignment: Assignment, out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="autograde-release-") as tmp:
         root = Path(tmp)
         shutil.copytree(assignment.source_dir, root / "source" / assignment.id,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
+                        ignore=shutil.ignore_patterns(*ARTEFACT_DIRS, *ARTEFACT_NAMES,
+                                                      *(f"*{s}" for s in ARTEFACT_SUFFIXES)))
         config = Config()
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
@@ -43,13 +112,20 @@ def generate(assignment: Assignment, out_dir: Path) -> None:
         api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         outcome = api.generate_assignment(assignment.id, force=True)
         if not outcome.get("success"):
-            raise ReleaseError(f"nbgrader could not generate {assignment.id}: {outcome.get('error') or outcome.get('log')}")
+            raise ReleaseError(f"nbgrader could not generate {assignment.id}: "
+                               f"{outcome.get('error') or outcome.get('log')}")
+        fresh = root / "release" / assignment.id
+        problems = hygiene(fresh)
+        if problems:
+            raise ReleaseError("; ".join(problems))
         if out_dir.exists():
             shutil.rmtree(out_dir)
-        shutil.copytree(root / "release" / assignment.id, out_dir)
-    problems = hygiene(out_dir)
-    if problems:
-        raise ReleaseError("; ".join(problems))
+        shutil.copytree(fresh, out_dir)
+    if out_dir == assignment.release_dir:
+        stamp = _stamp_path(assignment)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({str(rel): _sha(out_dir / rel) for rel in sorted(release_files(out_dir))},
+                                    indent=1))
 
 
 def hygiene(release_dir: Path) -> list[str]:
@@ -57,9 +133,8 @@ def hygiene(release_dir: Path) -> list[str]:
     import nbformat
 
     problems = []
-    for path in sorted(release_dir.rglob("*")):
-        if not path.is_file():
-            continue
+    for rel in sorted(release_files(release_dir)):
+        path = release_dir / rel
         text = path.read_text(errors="replace")
         for marker in LEAK_MARKERS:
             if marker in text:
@@ -79,9 +154,8 @@ def differences(assignment: Assignment) -> list[str]:
         committed = assignment.release_dir
         if not committed.is_dir():
             return [f"{committed} is missing"]
-        fresh_files = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
-        committed_files = {p.relative_to(committed) for p in committed.rglob("*")
-                           if p.is_file() and "__pycache__" not in p.parts}
+        fresh_files = release_files(fresh)
+        committed_files = release_files(committed)
         out = [f"missing from release/: {p}" for p in sorted(fresh_files - committed_files)]
         out += [f"not generated from source/: {p}" for p in sorted(committed_files - fresh_files)]
         out += [f"differs from what source/ generates: {p}" for p in sorted(fresh_files & committed_files)

@@ -1,13 +1,22 @@
 """Learner processes as seen from the grader: start, talk, time out, kill, restart.
 
-:class:`LearnerProcess` is one sandboxed process and its channel. :class:`LearnerPool`
-keeps one process started and warm (imports done) ahead of need. :class:`StudentSession`
-is one submission: it runs the submission's cells, serves the graders' calls, and when a
-call crashes or times out it starts a fresh process, replays the cells that did not kill
-the previous one, and carries on; only the exercise being graded loses its points.
+:class:`LearnerProcess` is one sandboxed process and its channel. Every exchange with it,
+in both directions, runs under a deadline: a learner that stops reading its requests (or
+stops itself with SIGSTOP) cannot hold the grader, because writes are non-blocking and
+polled against the same deadline as the reply. On expiry the whole sandbox is killed.
+
+:class:`LearnerPool` keeps one process started and warm (imports and data loads done)
+ahead of need. :class:`StudentSession` is one submission: it runs the submission's cells,
+serves the graders' calls, and when a call crashes or times out it starts a fresh process,
+replays the cells that did not kill the previous one, and carries on; only the exercise
+being graded loses its points. A submission has a wall-clock budget and a bounded number
+of restarts; past either, every remaining check fails at once with a clear message.
 """
 from __future__ import annotations
 
+import enum
+import errno
+import fcntl
 import itertools
 import os
 import select
@@ -20,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograde import protocol
+from autograde.protocol import Op
 from autograde.sandbox import Launch, SandboxSpec, launch
 
 OUTPUT_KEEP_BYTES = 64 * 1024
@@ -28,11 +38,12 @@ OUTPUT_KEEP_BYTES = 64 * 1024
 class StudentError(Exception):
     """Learner code raised an exception (the process is still healthy)."""
 
-    def __init__(self, type_name: str, message: str, traceback: str = "") -> None:
+    def __init__(self, type_name: str, message: str, traceback: str = "", undefined: str | None = None) -> None:
         super().__init__(f"{type_name}: {message}")
         self.type_name = type_name
         self.message = message
         self.traceback = traceback
+        self.undefined = undefined  # set when the grader asked for a name the notebook does not define
 
 
 class StudentCrash(Exception):
@@ -40,11 +51,26 @@ class StudentCrash(Exception):
 
 
 class StudentTimeout(StudentCrash):
-    pass
+    """A cell or call did not finish within its deadline."""
 
 
 class StudentUnavailable(StudentCrash):
-    """The session gave up restarting (too many crashes, or the code never loads)."""
+    """No process to ask any more: too many crashes, or the submission's time budget is used up."""
+
+
+class NotCalledAgain(StudentCrash):
+    """This function crashed or timed out earlier in the submission, so it is not called again."""
+
+    def __init__(self, function: str, original: StudentCrash) -> None:
+        super().__init__(f"{function} is not called again: earlier in this run it failed ({original})")
+        self.function = function
+        self.original = original
+
+
+class CellStatus(str, enum.Enum):
+    OK = "ok"
+    ERROR = "error"    # raised an exception; the process is fine
+    FATAL = "fatal"    # killed the process or timed out; skipped when a fresh process replays the cells
 
 
 class _OutputDrain(threading.Thread):
@@ -88,15 +114,26 @@ class LearnerProcess:
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
         out_r, out_w = os.pipe()
-        plan: Launch = launch(spec, req_r, resp_w, mode)
+        fcntl.fcntl(self._req_w, fcntl.F_SETFL, fcntl.fcntl(self._req_w, fcntl.F_GETFL) | os.O_NONBLOCK)
+        try:
+            plan: Launch = launch(spec, req_r, resp_w, mode)
+        except BaseException:
+            for fd in (req_r, self._req_w, self._resp_r, resp_w, out_r, out_w):
+                os.close(fd)
+            raise
         self.mode = plan.mode
         self._cleanup = plan.cleanup
-        env = plan.env or None
+        self.group = plan.group
         try:
-            self.proc = subprocess.Popen(plan.argv, env=env, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
-                                         pass_fds=plan.pass_fds, start_new_session=True, close_fds=True)
+            self.proc = subprocess.Popen(plan.argv, env=plan.env, stdin=subprocess.DEVNULL, stdout=out_w,
+                                         stderr=out_w, pass_fds=plan.pass_fds, start_new_session=True,
+                                         close_fds=True)
+        except BaseException:
+            if self.group:
+                self.group.remove()
+            raise
         finally:
-            for fd in set(plan.pass_fds) - {self._req_w, self._resp_r}:
+            for fd in {req_r, resp_w, *plan.close_after_start}:
                 os.close(fd)
             os.close(out_w)
         self.output = _OutputDrain(out_r)
@@ -104,7 +141,7 @@ class LearnerProcess:
         self.ready = False
         self.alive = True
 
-    # -- low level
+    # -- low level, every step under the deadline
     def _read_exact(self, deadline: float):
         def read(fd: int, n: int) -> bytes:
             chunks = []
@@ -125,14 +162,40 @@ class LearnerProcess:
             return b"".join(chunks)
         return read
 
+    def _write_all(self, deadline: float):
+        def write(fd: int, data: bytes) -> None:
+            view = memoryview(data)
+            while view:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StudentTimeout("time limit exceeded while sending a request (the process stopped reading)")
+                _, ready, _ = select.select([], [fd], [], min(left, 1.0))
+                if not ready:
+                    if self.proc.poll() is not None:
+                        raise StudentCrash(self._death())
+                    continue
+                try:
+                    view = view[os.write(fd, view):]
+                except BlockingIOError:
+                    continue
+                except OSError as exc:
+                    if exc.errno == errno.EPIPE:
+                        raise StudentCrash(self._death()) from None
+                    raise
+        return write
+
     def _death(self) -> str:
         try:
             code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "the learner process stopped answering"
+        if self.group and self.group.memory_events():
+            return f"the learner process ran out of memory (limit {self.spec.limits.memory_mb} MB) and was killed"
         if code < 0:
             sig = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
             return f"the learner process was killed by {sig}"
+        if code == 70 and "autograde launch failed" in self.output.text():
+            return "the sandbox could not be started: " + self.output.text().strip()[-300:]
         return f"the learner process exited with status {code}"
 
     def wait_ready(self, timeout: float) -> None:
@@ -157,14 +220,15 @@ class LearnerProcess:
         header = dict(header, id=request_id)
         deadline = time.monotonic() + timeout
         try:
-            protocol.write_message(self._req_w, protocol.Message(header, blobs))
+            protocol.write_message(self._req_w, protocol.Message(header, blobs), self._write_all(deadline))
             msg = protocol.read_message(self._resp_r, self._read_exact(deadline))
             if msg.header.get("id") != request_id:
                 raise protocol.ProtocolError("reply does not answer the request")
             return msg
-        except StudentTimeout:
+        except StudentTimeout as exc:
             self.kill()
-            raise StudentTimeout(f"time limit of {timeout:g} s exceeded") from None
+            detail = str(exc).replace("time limit exceeded", "").strip()
+            raise StudentTimeout(f"time limit of {timeout:g} s exceeded{' ' + detail if detail else ''}") from None
         except (BrokenPipeError, EOFError):
             self.kill()
             raise StudentCrash(self._death()) from None
@@ -187,6 +251,8 @@ class LearnerProcess:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if self.group:
+            self.group.remove()
         for fd in (self._req_w, self._resp_r):
             try:
                 os.close(fd)
@@ -204,12 +270,22 @@ class LearnerPool:
         self.mode = mode
         self.start_timeout = start_timeout
         self._next: LearnerProcess | None = None
+        self.started = 0
+
+    def _start(self) -> LearnerProcess:
+        self.started += 1
+        return LearnerProcess(self.spec, self.mode)
+
+    def warm(self) -> None:
+        """Start the next process now (it imports while nothing else is waiting for it)."""
+        if self._next is None:
+            self._next = self._start()
 
     def take(self) -> LearnerProcess:
-        proc = self._next or LearnerProcess(self.spec, self.mode)
+        proc = self._next or self._start()
         self._next = None
         proc.wait_ready(self.start_timeout)
-        self._next = LearnerProcess(self.spec, self.mode)  # warms up while this one works
+        self._next = self._start()  # warms up while this one works
         return proc
 
     def close(self) -> None:
@@ -221,8 +297,13 @@ class LearnerPool:
 @dataclass
 class CellOutcome:
     cell: str
-    status: str  # "ok" | "error" | "fatal" | "skipped"
+    status: CellStatus
     message: str = ""
+    error_type: str = ""
+
+
+def _ipython_syntax(code: str) -> bool:
+    return "%" in code or "!" in code or "?" in code
 
 
 @dataclass
@@ -233,38 +314,67 @@ class StudentSession:
     cells: list[tuple[str, str]]
     cell_timeout: float = 60.0
     call_timeout: float = 30.0
-    max_restarts: int = 20
+    budget: float = 600.0
+    max_restarts: int = 5
     outcomes: dict[str, CellOutcome] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
-    _proc: LearnerProcess | None = None
     restarts: int = 0
-    poisoned: dict[str, str] = field(default_factory=dict)  # function -> why it is not called again
+    inside_seconds: float = 0.0          # the learner's own measure of time spent in its code (benchmarks)
+    _proc: LearnerProcess | None = None
+    _deadline: float = 0.0
+    _poisoned: dict[str, StudentCrash] = field(default_factory=dict)
+    _gave_up: StudentUnavailable | None = None
 
     # -- lifecycle
     def start(self) -> None:
+        self._deadline = time.monotonic() + self.budget
         self._boot()
+
+    def _left(self, timeout: float) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            self._give_up(f"the submission used up its time budget of {self.budget:g} s; the remaining checks "
+                          "were not run")
+        return min(timeout, left)
+
+    def _give_up(self, why: str) -> None:
+        if self._gave_up is None:
+            self._gave_up = StudentUnavailable(why)
+            self.events.append(why)
+            self.close()
+        raise self._gave_up
 
     def _boot(self) -> None:
         proc = self.pool.take()
         self._proc = proc
         for cell_id, code in self.cells:
             previous = self.outcomes.get(cell_id)
-            if previous and previous.status in ("fatal", "skipped"):
+            if previous and previous.status is CellStatus.FATAL:
                 continue
+            header = {"op": Op.RUN_CELL.value, "code": code, "cell": cell_id, "ipython": _ipython_syntax(code)}
             try:
-                reply = proc.request({"op": "run_cell", "code": code, "cell": cell_id}, [], self.cell_timeout)
+                reply = proc.request(header, [], self._left(self.cell_timeout))
+            except StudentUnavailable:
+                raise
             except StudentCrash as exc:
-                self.outcomes[cell_id] = CellOutcome(cell_id, "fatal", str(exc))
+                self.outcomes[cell_id] = CellOutcome(cell_id, CellStatus.FATAL, str(exc))
                 self.events.append(f"cell {cell_id}: {exc}; the cell was skipped and a fresh process started")
                 self._restart_after_crash()
                 return
+            self._account(reply)
             if previous is None:
                 if reply.header.get("ok"):
-                    self.outcomes[cell_id] = CellOutcome(cell_id, "ok")
+                    self.outcomes[cell_id] = CellOutcome(cell_id, CellStatus.OK)
                 else:
-                    err = reply.header.get("error") or {}
-                    text = f"{err.get('type', 'Error')}: {err.get('message', '')}"[:500]
-                    self.outcomes[cell_id] = CellOutcome(cell_id, "error", text)
+                    err = reply.header.get("error") if isinstance(reply.header.get("error"), dict) else {}
+                    kind = str(err.get("type", "Error"))[:100]
+                    text = f"{kind}: {str(err.get('message', ''))}"[:500]
+                    self.outcomes[cell_id] = CellOutcome(cell_id, CellStatus.ERROR, text, kind)
+
+    def _account(self, reply: protocol.Message) -> None:
+        elapsed = reply.header.get("elapsed")
+        if isinstance(elapsed, (int, float)) and 0 <= elapsed < 1e6:
+            self.inside_seconds += float(elapsed)
 
     def _restart_after_crash(self) -> None:
         if self._proc:
@@ -272,8 +382,7 @@ class StudentSession:
         self.restarts += 1
         if self.restarts > self.max_restarts:
             self._proc = None
-            self.events.append("too many crashes: the remaining checks were not run")
-            return
+            self._give_up(f"the learner process crashed {self.restarts} times; the remaining checks were not run")
         self._boot()
 
     def close(self) -> None:
@@ -283,43 +392,41 @@ class StudentSession:
 
     # -- calls from graders
     def _live(self) -> LearnerProcess:
+        if self._gave_up:
+            raise self._gave_up
         if self._proc is None or not self._proc.alive:
-            if self.restarts > self.max_restarts:
-                raise StudentUnavailable("the learner process crashed too often; this check was not run")
             self._restart_after_crash()
-            if self._proc is None:
-                raise StudentUnavailable("the learner process crashed too often; this check was not run")
+        assert self._proc is not None
         return self._proc
 
-    def defined(self, names: list[str]) -> set[str]:
-        reply = self._live().request({"op": "defined", "names": names}, [], self.call_timeout)
-        value = reply.header.get("value")
-        if not isinstance(value, list):
-            raise StudentCrash("the learner process broke the protocol")
-        return {n for n in value if n in names}
-
-    def request(self, op: str, payload: dict[str, Any], timeout: float | None = None) -> protocol.Message:
+    def request(self, op: Op, payload: dict[str, Any], timeout: float | None = None) -> protocol.Message:
         blobs: list[bytes] = []
-        header: dict[str, Any] = {"op": op}
+        header: dict[str, Any] = {"op": op.value}
         for key, value in payload.items():
-            header[key] = protocol.encode_value(value, blobs) if key in ("args", "kwargs") else value
-        name = str(payload.get("name", op)) if op == "call" else op
-        if name in self.poisoned:  # each function may crash or time out once; later calls fail fast
-            raise StudentCrash(self.poisoned[name] + " (earlier in this run; not called again)")
+            header[key] = protocol.encode_value(value, blobs) if key in ("args", "kwargs", "value") else value
+        name = str(payload.get("name", op.value)) if op is Op.CALL else op.value
+        if name in self._poisoned:  # each function may crash or time out once; later calls fail fast
+            raise NotCalledAgain(name, self._poisoned[name])
         proc = self._live()
         try:
-            reply = proc.request(header, blobs, timeout or self.call_timeout)
+            reply = proc.request(header, blobs, self._left(timeout or self.call_timeout))
+        except StudentUnavailable:
+            raise
         except StudentCrash as exc:
             self.events.append(f"{name}: {exc}")
-            if op == "call":
-                self.poisoned[name] = str(exc)
+            if op is Op.CALL:
+                self._poisoned[name] = exc
             raise
+        self._account(reply)
         if not reply.header.get("ok"):
             err = reply.header.get("error")
             if not isinstance(err, dict):
-                raise StudentCrash("the learner process broke the protocol")
+                self._proc.kill()
+                raise StudentCrash("the learner process broke the protocol (malformed error reply)")
+            undefined = err.get("undefined")
             raise StudentError(str(err.get("type", "Error"))[:100], str(err.get("message", ""))[:2000],
-                               str(err.get("traceback", ""))[:4000])
+                               str(err.get("traceback", ""))[:4000],
+                               undefined[:200] if isinstance(undefined, str) else None)
         return reply
 
     def decode(self, reply: protocol.Message, key: str = "value") -> Any:
@@ -329,3 +436,7 @@ class StudentSession:
             if self._proc:
                 self._proc.kill()
             raise StudentCrash(f"the learner process sent invalid data ({exc})") from None
+        except (RecursionError, MemoryError, TypeError, ValueError) as exc:
+            if self._proc:
+                self._proc.kill()
+            raise StudentCrash(f"the learner process sent invalid data ({type(exc).__name__})") from None

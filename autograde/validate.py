@@ -1,9 +1,12 @@
-"""`autograde validate`: the evidence that an assignment and its graders are sound.
+"""`autograde validate`: the evidence that assignments and their graders are sound.
 
-One batch grades: the solution notebook (must earn full marks), the untouched release
-notebook (must be graded, with 0 points), and one notebook per catalog variant (a wrong
-one must lose points on its exercise and report its expected diagnosis; a correct one must
-earn full marks everywhere).
+ONE batch (one warm worker pool for every assignment) grades, per assignment: the solution
+notebook (must earn full marks), the untouched release notebook (must be graded, with 0
+points), and one notebook per catalog variant. A variant replaces one function and the
+others are the solution's, so only the exercises it can affect are graded: a wrong
+variant's own exercise (it must lose points there, with its expected diagnosis); a correct
+variant's exercise and the exercises that call it (full marks); a cross-exercise case's
+outer exercise (full marks, naming the wrong callee) and the wrong callees (points lost).
 """
 from __future__ import annotations
 
@@ -14,87 +17,152 @@ from typing import Callable
 
 import nbformat
 
+from autograde.assignment import Assignment
 from autograde.catalog import Variant, load_catalog
-from autograde.course import Assignment
 from autograde.engine import Job
-from autograde.results import NotebookResult
+from autograde.results import NotebookResult, Status
 
 
 @dataclass
 class Report:
-    ok: bool = True
-    lines: list[str] = field(default_factory=list)
+    assignment: str
+    entries: list[tuple[bool, str]] = field(default_factory=list)
     results: dict[str, NotebookResult] = field(default_factory=dict)
 
+    @property
+    def ok(self) -> bool:
+        return all(good for good, _ in self.entries)
+
+    @property
+    def lines(self) -> list[str]:
+        return [("ok   " if good else "FAIL ") + line for good, line in self.entries]
+
     def bad(self, line: str) -> None:
-        self.ok = False
-        self.lines.append(f"[red]FAIL[/] {line}")
+        self.entries.append((False, line))
 
     def good(self, line: str) -> None:
-        self.lines.append(f"[green]ok[/]   {line}")
+        self.entries.append((True, line))
 
 
-def variant_notebook(source: Path, variant: Variant, out: Path) -> Path:
-    """The solution notebook with one exercise's solution cell replaced by the variant's code."""
+def variant_notebook(source: Path, variant: Variant, out: Path, kind: str = "") -> Path:
+    """The solution notebook with the variant's solution cell(s) replaced."""
     nb = nbformat.read(str(source), as_version=4)
-    target = f"{variant.exercise}_code"
-    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == target]
-    if len(cells) != 1:
-        raise ValueError(f"{source.name} has no single cell with grade_id {target!r}")
-    cells[0].source = variant.code
-    path = out / f"{variant.exercise}__{variant.name}.ipynb"
+    for exercise, code in {variant.exercise: variant.code, **variant.others}.items():
+        target = f"{exercise}_code"
+        cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == target]
+        if len(cells) != 1:
+            raise ValueError(f"{source.name} has no single cell with grade_id {target!r}")
+        cells[0].source = code
+    path = out / f"{kind}{variant.exercise}__{variant.name}.ipynb"
     nbformat.write(nb, str(path))
     return path
 
 
-def validate(assignment: Assignment, workers: int, run: Callable, check_release: bool = True) -> Report:
-    report = Report()
-    aid = assignment.id
+@dataclass
+class _Case:
+    assignment: Assignment
+    kind: str  # solution | release | wrong | correct | cross
+    path: Path
+    variant: Variant | None
+    exercises: tuple[str, ...] | None
+
+    @property
+    def label(self) -> str:
+        what = f"{self.variant.exercise} / {self.variant.name}" if self.variant else self.path.name
+        return f"{self.assignment.id}: {self.kind} {what}"
+
+
+def _cases(assignment: Assignment, out: Path) -> list[_Case]:
+    catalog = load_catalog(assignment.catalog_path)
+    settings = assignment.settings
+    cases = [_Case(assignment, "solution", assignment.source_path, None, None),
+             _Case(assignment, "release", assignment.release_path, None, None)]
+    for v in catalog.wrong:
+        cases.append(_Case(assignment, "wrong", variant_notebook(assignment.source_path, v, out, "wrong-"), v,
+                           (v.exercise,)))
+    for v in catalog.correct:
+        scope = (v.exercise, *sorted(settings.callers_of(v.exercise)))
+        cases.append(_Case(assignment, "correct", variant_notebook(assignment.source_path, v, out, "correct-"), v,
+                           scope))
+    for v in catalog.cross:
+        cases.append(_Case(assignment, "cross", variant_notebook(assignment.source_path, v, out, "cross-"), v,
+                           (v.exercise, *v.others)))
+    return cases
+
+
+def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
+    label, variant = case.label, case.variant
+    report.results[label] = res
+    if res.internal_errors:
+        report.bad(f"{label}: internal grader errors: {res.internal_errors[:3]}")
+    if res.status is not Status.GRADED:
+        report.bad(f"{label}: not graded ({res.message})")
+        return
+    if case.kind in ("solution", "correct"):
+        lost = {k: e.feedback for k, e in res.exercises.items() if e.score < e.max_score}
+        if lost:
+            report.bad(f"{label}: expected full marks, lost points on {lost}")
+        else:
+            report.good(f"{label}: full marks ({res.score:g}/{res.max_score:g})")
+    elif case.kind == "release":
+        if res.score != 0:
+            report.bad(f"{label}: the untouched release earned {res.score:g} points")
+        else:
+            report.good(f"{label}: graded, 0/{res.max_score:g}")
+    elif case.kind == "wrong":
+        ex = res.exercises.get(variant.exercise)
+        if ex is None or ex.score >= ex.max_score:
+            report.bad(f"{label}: a wrong implementation kept full marks on {variant.exercise} ({variant.why})")
+        elif variant.diagnosis and variant.diagnosis not in ex.diagnoses:
+            report.bad(f"{label}: lost points but the diagnosis {variant.diagnosis!r} was not reported "
+                       f"(got {ex.diagnoses})")
+        else:
+            report.good(f"{label}: {ex.score:g}/{ex.max_score:g} on {variant.exercise}"
+                        + (f", diagnosed {variant.diagnosis}" if variant.diagnosis else ""))
+    else:  # cross
+        outer = res.exercises.get(variant.exercise)
+        problems = []
+        if outer is None or outer.score < outer.max_score:
+            problems.append(f"{variant.exercise} lost points ({outer.feedback if outer else 'not graded'})")
+        elif not any(callee in line for callee in variant.others for line in outer.feedback):
+            problems.append(f"{variant.exercise}'s feedback does not name the wrong callee ({outer.feedback})")
+        for callee in variant.others:
+            inner = res.exercises.get(callee)
+            if inner is None or inner.score >= inner.max_score:
+                problems.append(f"the wrong {callee} kept full marks")
+        if problems:
+            report.bad(f"{label}: " + "; ".join(problems))
+        else:
+            report.good(f"{label}: {variant.exercise} keeps {outer.score:g}/{outer.max_score:g} and names "
+                        f"{', '.join(variant.others)}")
+
+
+def validate_all(assignments: list[Assignment], workers: int, run: Callable,
+                 check_release: bool = True) -> dict[str, Report]:
+    """Validate several assignments in one batch; one report per assignment."""
+    reports = {a.id: Report(a.id) for a in assignments}
     if check_release:
         from autograde import release
 
-        problems = release.differences(assignment) + release.hygiene(assignment.release_dir)
-        for p in problems:
-            report.bad(f"{aid}: release: {p}")
-        if not problems:
-            report.good(f"{aid}: release/ is what source/ generates and leaks no solution")
-    wrong, correct = load_catalog(assignment.root, aid)
-    source = assignment.source_dir / assignment.notebook_name
+        for a in assignments:
+            problems = release.differences(a) + release.hygiene(a.release_dir)
+            for p in problems:
+                reports[a.id].bad(f"{a.id}: release: {p}")
+            if not problems:
+                reports[a.id].good(f"{a.id}: release/ is what source/ generates and leaks no solution")
     with tempfile.TemporaryDirectory(prefix="autograde-validate-") as tmp:
-        out = Path(tmp)
-        named: list[tuple[str, Path, Variant | None]] = [("solution", source, None),
-                                                         ("release", assignment.release_dir / assignment.notebook_name, None)]
-        named += [("wrong", variant_notebook(source, v, out), v) for v in wrong]
-        named += [("correct", variant_notebook(source, v, out), v) for v in correct]
-        jobs = [Job(aid, str(p), None, str(assignment.root)) for _, p, _ in named]
-        results = run(jobs, workers, f"validating {aid}")
-    for (kind, path, variant), res in zip(named, results):
-        label = f"{aid}: {kind} {variant.exercise + ' / ' + variant.name if variant else path.name}"
-        report.results[label] = res
-        if res.internal_errors:
-            report.bad(f"{label}: internal grader errors: {res.internal_errors[:3]}")
-        if res.status != "graded":
-            report.bad(f"{label}: not graded ({res.message})")
-            continue
-        if kind in ("solution", "correct"):
-            lost = {k: e.feedback for k, e in res.exercises.items() if e.score < e.max_score}
-            if lost:
-                report.bad(f"{label}: expected full marks, lost points on {lost}")
-            else:
-                report.good(f"{label}: full marks ({res.score:g}/{res.max_score:g})")
-        elif kind == "release":
-            if res.score != 0:
-                report.bad(f"{label}: the untouched release earned {res.score:g} points")
-            else:
-                report.good(f"{label}: graded, 0/{res.max_score:g}")
-        else:
-            ex = res.exercises.get(variant.exercise)
-            if ex is None or ex.score >= ex.max_score:
-                report.bad(f"{label}: a wrong implementation kept full marks on {variant.exercise} ({variant.why})")
-            elif variant.diagnosis and variant.diagnosis not in ex.diagnoses:
-                report.bad(f"{label}: lost points but the diagnosis {variant.diagnosis!r} was not reported "
-                           f"(got {ex.diagnoses})")
-            else:
-                report.good(f"{label}: {ex.score:g}/{ex.max_score:g} on {variant.exercise}"
-                            + (f", diagnosed {variant.diagnosis}" if variant.diagnosis else ""))
-    return report
+        cases: list[_Case] = []
+        for a in assignments:
+            out = Path(tmp) / a.id
+            out.mkdir()
+            cases += _cases(a, out)
+        jobs = [Job(c.assignment.id, str(c.path), None, str(c.assignment.root), c.exercises) for c in cases]
+        title = "validating " + (assignments[0].id if len(assignments) == 1 else f"{len(assignments)} assignments")
+        results = run(jobs, workers, title)
+    for case, res in zip(cases, results):
+        _judge(case, res, reports[case.assignment.id])
+    return reports
+
+
+def validate(assignment: Assignment, workers: int, run: Callable, check_release: bool = True) -> Report:
+    return validate_all([assignment], workers, run, check_release)[assignment.id]

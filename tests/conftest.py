@@ -1,6 +1,7 @@
 """Shared fixtures of the platform's own tests."""
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # tests/catalog imports autograde; graders import their own modules
+sys.path.insert(0, str(ROOT))  # tests/catalog imports autograde
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
@@ -24,16 +25,24 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def w1a1():
-    from autograde.course import load_assignment
+    from autograde.assignment import load_assignment
 
     return load_assignment(W1A1, ROOT)
+
+
+def grader_module(assignment_id: str, name: str, root: Path = ROOT):
+    """A module of an assignment's grader package, imported the way the engine imports it."""
+    graders = str(root / "graders")
+    if graders not in sys.path:
+        sys.path.insert(0, graders)
+    return importlib.import_module(f"{assignment_id}.{name}")
 
 
 def notebook_with(assignment, replace: dict[str, str] | None = None, append: list[str] | None = None,
                   insert_after: dict[str, list[str]] | None = None, drop: set[str] = frozenset(),
                   edit=None) -> nbformat.NotebookNode:
     """The solution notebook with cells replaced (by grade_id), dropped, added or edited."""
-    nb = nbformat.read(str(assignment.source_dir / assignment.notebook_name), as_version=4)
+    nb = nbformat.read(str(assignment.source_path), as_version=4)
     cells = []
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -52,34 +61,14 @@ def notebook_with(assignment, replace: dict[str, str] | None = None, append: lis
     return nb
 
 
-def check_catalog(assignment_id: str, exercises: list[str], min_wrong: int, min_correct: int) -> None:
-    """The catalog is big enough, covers every exercise both ways, and names each variant once."""
-    from autograde.catalog import load_catalog
-
-    wrong, correct = load_catalog(ROOT, assignment_id)
-    assert len(wrong) >= min_wrong and len(correct) >= min_correct
-    assert {v.exercise for v in wrong} == set(exercises) == {v.exercise for v in correct}
-    assert len({(v.exercise, v.name) for v in wrong + correct}) == len(wrong + correct)
-
-
-def validated(assignment_id: str):
-    """Run `autograde validate` (without the release regeneration, tested elsewhere) and check
-    the parts every assignment shares: solution 100 %, untouched release 0 and graded, short
-    learner-facing feedback without array dumps. Returns the report for further checks."""
-    from autograde.course import load_assignment
+@pytest.fixture(scope="session")
+def validation_reports():
+    """`autograde validate` of EVERY assignment in one batch through one warm pool (without the
+    release regeneration, which test_assignments checks on its own)."""
+    from autograde.assignment import discover, load_assignment
     from autograde.engine import grade_batch
-    from autograde.validate import validate
+    from autograde.validate import validate_all
 
-    assignment = load_assignment(assignment_id, ROOT)
-    report = validate(assignment, workers=2, run=lambda jobs, workers, title: grade_batch(jobs, workers),
-                      check_release=False)
-    assert report.ok, "\n".join(line for line in report.lines if "FAIL" in line)
-    solution = next(r for k, r in report.results.items() if k.endswith(f"solution {assignment.notebook_name}"))
-    assert solution.score == solution.max_score > 0
-    release = next(r for k, r in report.results.items() if k.endswith(f"release {assignment.notebook_name}"))
-    assert release.score == 0 and release.status == "graded"
-    for res in report.results.values():
-        for ex in res.exercises.values():
-            for line in ex.feedback:
-                assert "array(" not in line and len(line) < 2500
-    return report
+    assignments = [load_assignment(a, ROOT) for a in discover(ROOT)]
+    return validate_all(assignments, workers=2, run=lambda jobs, workers, title: grade_batch(jobs, workers),
+                        check_release=False)

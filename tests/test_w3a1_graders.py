@@ -3,22 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, check_catalog, validated
+from conftest import grader_module
 
 W3A1 = "w3a1_nmt_attention"
-EXERCISES = ["one_step_attention", "modelf", "compile_model"]
 
 
 @pytest.fixture(scope="module")
 def ref():
-    sys.path.insert(0, str(ROOT / "graders" / W3A1))
-    import w3a1_reference
-
-    return w3a1_reference
+    return grader_module(W3A1, "reference")
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +74,3 @@ def test_reference_attention_matches_keras_layers(ref):
 def test_reference_model_size(ref):
     assert ref.build_model().count_params() == ref.PARAMETERS == 52_960
 
-
-def test_catalog_is_large_and_spread():
-    check_catalog(W3A1, EXERCISES, min_wrong=12, min_correct=4)
-
-
-def test_validate_w3a1():
-    validated(W3A1)

@@ -1,7 +1,7 @@
 """Training recipe of the w3a1 reference model (kept with the graders; never released).
 
-    python graders/w3a1_nmt_attention/reference_recipe.py train [--epochs N] [--device NAME]
-    python graders/w3a1_nmt_attention/reference_recipe.py evaluate
+    PYTHONPATH=graders python -m w3a1_nmt_attention.reference_recipe train [--epochs N] [--device NAME]
+    PYTHONPATH=graders python -m w3a1_nmt_attention.reference_recipe evaluate
 
 Backend-neutral: it runs under TensorFlow here and under JAX on a GPU machine
 (``KERAS_BACKEND=jax``). Everything that decides the result is seeded and written into
@@ -20,10 +20,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE.parents[1]))  # the autograde package, when run from a checkout
 
-import w3a1_reference as ref  # noqa: E402
+from . import reference as ref  # noqa: E402
 
 ASSIGNMENT = "w3a1_nmt_attention"
 TRAIN_SEED, VALID_SEED, HELD_OUT_SEED = 20260101, 20260202, 20260303

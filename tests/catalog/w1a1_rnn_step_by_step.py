@@ -1995,3 +1995,36 @@ CORRECT: list[Variant] = (
     + _CORRECT_LSTM_CELL_BACKWARD
     + _CORRECT_LSTM_BACKWARD
 )
+
+
+# ---------------------------------------------------------------------------------------
+# CROSS: a correct loop around a wrong cell. The loop keeps its points (its feedback names the
+# wrong cell); the cell loses its own. A mistake costs points once, in its own exercise.
+# ---------------------------------------------------------------------------------------
+
+def _code(name: str) -> str:
+    return next(v.code for v in WRONG + CORRECT if v.name == name)
+
+
+def _cross(outer: str, loop: str, cell_exercise: str, cell: str, why: str) -> Variant:
+    return Variant(exercise=outer, name=f"{loop}__around__{cell}", code=_code(loop), why=why,
+                   others={cell_exercise: _code(cell)})
+
+
+CROSS: list[Variant] = [
+    _cross("rnn_forward", "rnn_forward_while_loop", "rnn_cell_forward", "rnn_cell_forward_missing_ba",
+           "A correct loop around a cell that drops the bias ba."),
+    _cross("rnn_forward", "rnn_forward_stack_lists", "rnn_cell_forward", "rnn_cell_forward_cache_reordered",
+           "A correct loop around a cell whose cache is in the wrong order (the loop's caches hold them as given)."),
+    _cross("lstm_forward", "lstm_forward_zeros_like", "lstm_cell_forward", "lstm_cell_forward_tanh_forget_gate",
+           "A correct loop around a cell with a tanh forget gate."),
+    _cross("lstm_forward", "lstm_forward_zeros_like", "lstm_cell_forward", "lstm_cell_forward_cache_gates_swapped",
+           "A correct loop around a cell whose cache swaps two gates."),
+    _cross("rnn_backward", "rnn_backward_while_loop" if any(v.name == "rnn_backward_while_loop" for v in CORRECT)
+           else next(v.name for v in CORRECT if v.exercise == "rnn_backward"),
+           "rnn_cell_backward", "rnn_cell_backward_dtanh_from_a_prev",
+           "A correct backward loop around a cell that takes tanh's derivative at a_prev."),
+    _cross("lstm_backward", next(v.name for v in CORRECT if v.exercise == "lstm_backward"),
+           "lstm_cell_backward", "lstm_cell_backward_missing_dc_next",
+           "A correct backward loop around a cell that ignores dc_next."),
+]

@@ -511,6 +511,22 @@ _CORRECT_MODELF = [
             return model
         """, "The 2021 learner form: post_activation_LSTM_cell(inputs=context, initial_state=[s, c]) "
              "and output_layer(inputs=s), which SharedLSTM accepts under Keras 3."),
+    _v("modelf", "modelf_keras3_sequences_keyword", """
+        def modelf(Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size):
+            X = Input(shape=(Tx, human_vocab_size))
+            s0 = Input(shape=(n_s,), name='s0')
+            c0 = Input(shape=(n_s,), name='c0')
+            encoder = Bidirectional(LSTM(n_a, return_sequences=True))
+            a = encoder(X)
+            s, c = s0, c0
+            outputs = []
+            for t in range(Ty):
+                context = one_step_attention(a, s)
+                s, _, c = post_activation_LSTM_cell(sequences=context, initial_state=[s, c])
+                outputs.append(output_layer(s))
+            return Model(inputs=[X, s0, c0], outputs=outputs)
+        """, "Keras 3's own keyword for an RNN's input, sequences=; Keras then lists the model's layers "
+             "in another order, which must not matter."),
     _v("modelf", "modelf_while_loop_state_h", """
         def modelf(Tx, Ty, n_a, n_s, human_vocab_size, machine_vocab_size):
             X = Input(shape=(Tx, human_vocab_size), name='X')
@@ -564,3 +580,24 @@ _CORRECT_COMPILE_MODEL = [
 ]
 
 CORRECT: list[Variant] = _CORRECT_ONE_STEP_ATTENTION + _CORRECT_MODELF + _CORRECT_COMPILE_MODEL
+
+
+# ---------------------------------------------------------------------------------------
+# CROSS: a correct modelf around a wrong one_step_attention. modelf keeps its points (its
+# feedback names one_step_attention); one_step_attention loses its own.
+# ---------------------------------------------------------------------------------------
+
+def _code(name: str) -> str:
+    return next(v.code for v in WRONG + CORRECT if v.name == name)
+
+
+CROSS: list[Variant] = [
+    Variant("modelf", "modelf_positional_calls__around__osa_concat_s_prev_first", _code("modelf_positional_calls"),
+            "A correct model around an attention step that concatenates [s_prev, a].",
+            others={"one_step_attention": _code("osa_concat_s_prev_first")}),
+    Variant("modelf", "modelf_2021_keyword_form__around__osa_activation_softmax_layer",
+            _code("modelf_2021_keyword_form"),
+            "A correct model (2021 keyword form) around an attention step whose stock softmax layer normalises "
+            "over the last axis.",
+            others={"one_step_attention": _code("osa_activation_softmax_layer")}),
+]

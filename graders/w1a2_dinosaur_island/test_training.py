@@ -5,8 +5,8 @@ import functools
 
 import numpy as np
 import pytest
-import w1a2_reference as ref
-from w1a2_common import ATOL, RTOL, dinosaur_names, random_parameters, same, sorted_vocab
+from . import reference as ref
+from .common import ATOL, RTOL, dinosaur_names, random_parameters, same, sorted_vocab
 
 from autograde.checks import Feedback, check_array, check_keys, check_len, check_type, fail
 

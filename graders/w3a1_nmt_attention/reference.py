@@ -101,9 +101,31 @@ def attention_context(a, s_prev, W1, b1, W2, b2, *, concat_s_first: bool = False
 
 
 def load_reference(reference_dir: Path = REFERENCE_DIR) -> keras.Model:
-    model = build_model()
+    return load_reference_parts(reference_dir)[0]
+
+
+def load_reference_parts(reference_dir: Path = REFERENCE_DIR) -> tuple[keras.Model, AttentionLayers, layers.Layer]:
+    """The trained reference model, its shared layers, and its Bi-LSTM encoder (for composing the
+    reference decoder with a learner's own attention step)."""
+    shared = AttentionLayers()
+    model = build_model(shared=shared)
     model.load_weights(str(reference_dir / WEIGHTS_FILE))
-    return model
+    encoder = next(layer for layer in model.layers if isinstance(layer, layers.Bidirectional))
+    return model, shared, encoder
+
+
+def decode_with(attention, encoder, shared: AttentionLayers, Xoh, s0, c0, Ty: int = TY) -> list[np.ndarray]:
+    """The reference model's computation with ``attention(a, s)`` in place of its own attention step:
+    the reference encoder, decoder LSTM and output layer around any attention function."""
+    a = np.asarray(encoder(Xoh))
+    s, c = s0, c0
+    outputs = []
+    for _ in range(Ty):
+        context = attention(a, s)
+        s, _, c = shared.post_activation_LSTM_cell(context, initial_state=[s, c])
+        outputs.append(np.asarray(shared.output_layer(s)))
+        s, c = np.asarray(s), np.asarray(c)
+    return outputs
 
 
 def predict(model: keras.Model, Xoh: np.ndarray, batch_size: int = 500) -> np.ndarray:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import w1a2_reference as ref
-from w1a2_common import ALPHABET, as_indices, random_parameters, scrambled_vocab, sorted_vocab
+from . import reference as ref
+from .common import ALPHABET, as_indices, random_parameters, scrambled_vocab, sorted_vocab
 
 from autograde.checks import Feedback, check_array, check_keys, fail
 

@@ -11,10 +11,12 @@ import functools
 
 import numpy as np
 import pytest
-import w3a1_reference as ref
+from . import reference as ref
 
-from autograde.checks import Feedback, check_array, check_type, fail
-from autograde.grading import RemoteObject
+from autograde import keras_structure as ks
+from autograde.checks import Feedback, GradeFailure, check_array, check_type, fail
+from autograde.grading import RemoteObject, describe_exception
+from autograde.runner import StudentCrash, StudentError
 
 exercise = pytest.mark.exercise
 
@@ -130,49 +132,12 @@ def test_one_step_attention(student, feedback, case):
 
 # ------------------------------------------------------------------ modelf
 
-def _get(obj, name: str):
-    """One attribute, of a local Keras object or of a remote handle."""
-    return obj.attr(name) if isinstance(obj, RemoteObject) else getattr(obj, name)
-
-
-def _count_params(layer) -> int:
-    return layer.call("count_params") if isinstance(layer, RemoteObject) else layer.count_params()
-
-
-def _shape(tensor) -> tuple:
-    return tuple(_get(tensor, "shape"))
-
-
-# type-specific fields of a layer record: class name -> attribute paths
-_FIELDS = {"Bidirectional": {"return_sequences": ("forward_layer", "return_sequences")},
-           "LSTM": {"return_sequences": ("return_sequences",), "return_state": ("return_state",)},
-           "Dense": {"units": ("units",), "activation": ("activation", "__name__")},
-           "RepeatVector": {"n": ("n",)}}
-
-
-def layer_records(model) -> list[dict]:
-    """CURRICULUM's structure check: class, output shape(s), parameters and the fields that
-    matter per type, one record per layer. The same code reads the reference model here and
-    the learner's model through its handle."""
-    records = []
-    for layer in _get(model, "layers"):
-        name = _get(_get(layer, "__class__"), "__name__")
-        out = _get(layer, "output")
-        rec = {"class": name, "output shape": [_shape(x) for x in out] if isinstance(out, list) else _shape(out),
-               "parameters": _count_params(layer)}
-        for key, path in _FIELDS.get("LSTM" if name.endswith("LSTM") else name, {}).items():
-            value = layer
-            for attr in path:
-                value = _get(value, attr)
-            rec[key] = value
-        records.append(rec)
-    return records
-
-
 @functools.lru_cache(maxsize=1)
 def reference():
-    model = ref.load_reference()
-    return model, layer_records(model), model.get_weights()
+    """The trained reference model, its structure (read with the same code as the learner's), its
+    weights, its shared layers and its encoder. Computed once per grader process."""
+    model, shared, encoder = ref.load_reference_parts()
+    return model, ks.read(model), model.get_weights(), shared, encoder
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,7 +150,12 @@ def held_out_inputs(m: int = 64):
     rng = np.random.default_rng(778)
     s0 = rng.normal(0, 0.5, (m, ref.N_S)).astype(np.float32)
     c0 = rng.normal(0, 0.5, (m, ref.N_S)).astype(np.float32)
-    return Xoh, s0, c0
+    return Xoh.astype(np.float32), s0, c0
+
+
+@functools.lru_cache(maxsize=1)
+def expected_outputs() -> list[np.ndarray]:
+    return [np.asarray(o, np.float64) for o in reference()[0].predict(list(held_out_inputs()), verbose=0)]
 
 
 def build_learner_model(student, Ty: int = ref.TY) -> RemoteObject:
@@ -195,62 +165,73 @@ def build_learner_model(student, Ty: int = ref.TY) -> RemoteObject:
     return model
 
 
-@exercise("modelf", weight=1)
-def test_modelf_parameters(student):
-    model = build_learner_model(student)
-    count = model.call("count_params")
-    if count != ref.PARAMETERS:
-        fail(f"your model has {count:,} parameters; the model of this assignment has {ref.PARAMETERS:,} "
-             "(Bi-LSTM 17,920, densor1 1,290, densor2 11, decoder LSTM 33,024, output layer 715).")
+# Layers modelf itself creates or calls; the rest of the model comes from one_step_attention.
+def _modelf_part(structure: ks.Structure, shared_dense_units: int) -> ks.Structure:
+    """Only the layers modelf is responsible for: the encoder, the decoder LSTM, the output layer."""
+    keep = [(r, h) for r, h in zip(structure.layers, structure.handles)
+            if r.cls in ("Bidirectional", "LSTM") or (r.cls == "Dense" and dict(r.fields).get("units") == shared_dense_units)]
+    return ks.Structure(structure.inputs, [r for r, _ in keep], [h for _, h in keep])
 
 
-@exercise("modelf", weight=1)
+@exercise("modelf", weight=2)
 def test_modelf_structure(student, feedback):
+    """Inputs, layers matched as a set (not by list position), shared layers called Ty times, and a
+    model whose reported structure is what it computes with (authenticity)."""
     model = build_learner_model(student)
-    inputs = [tuple(t.attr("shape")) for t in model.attr("inputs")]
-    names = [t.attr("name") for t in model.attr("inputs")]
-    want = [(None, ref.TX, ref.HUMAN_VOCAB_SIZE), (None, ref.N_S), (None, ref.N_S)]
-    if inputs != want:
-        fail(f"the model's inputs have shapes {inputs}; expected [X, s0, c0] with shapes {want}.")
-    if names[1:] != ["s0", "c0"]:
-        feedback.diagnose("input_names", "name the decoder's initial-state inputs 's0' and 'c0'.")
-        fail(f"the second and third inputs should be named 's0' and 'c0'; they are {names[1:]}.")
-    outputs = model.attr("outputs")
-    if not isinstance(outputs, list) or len(outputs) != ref.TY:
-        fail(f"the model should have {ref.TY} outputs (one softmax per output character).")
-    got, expected = layer_records(model), reference()[1]
-    for i, (g, e) in enumerate(zip(got, expected)):
-        for key in e:
-            if g.get(key) != e[key]:
-                fail(f"layer {i} of your model ({g['class']}): {key} is {g.get(key)!r}, expected {e[key]!r}.")
-    if len(got) != len(expected):
-        fail(f"your model lists {len(got)} layers; expected {len(expected)}.")
+    got = ks.read(model)
+    ks.authenticate(model, got, [x[:8] for x in held_out_inputs()])
+    expected = reference()[1]
+    if student.failed("one_step_attention"):
+        # one_step_attention's own mistakes (e.g. layers created inside it) are graded there
+        feedback.note("modelf calls your one_step_attention, which fails its own checks; the structure of "
+                      "modelf's own part (encoder, decoder LSTM, output layer) was checked.")
+        got, expected = _modelf_part(got, ref.MACHINE_VOCAB_SIZE), _modelf_part(expected, ref.MACHINE_VOCAB_SIZE)
+    problem = ks.first_difference(got, expected)
+    if problem and got.params != expected.params:
+        problem += (f" (your model has {got.params:,} parameters; this one has {expected.params:,}: Bi-LSTM 17,920, "
+                    "densor1 1,290, densor2 11, decoder LSTM 33,024, output layer 715.)")
+    if problem:
+        if "named" in problem:
+            feedback.diagnose("input_names", "name the decoder's initial-state inputs 's0' and 'c0'.")
+        fail("structure: " + problem)
 
 
 @exercise("modelf", weight=1)
 def test_modelf_uses_its_arguments(student):
-    """Ty is free (the shared layers fix Tx, n_a and n_s): a decoder loop hard-coded to 10 fails."""
+    """Ty is free (the shared layers fix Tx, n_a and n_s): a decoder loop hard-coded to 10 fails.
+    Judged by behaviour: the model's predictions, not its own report."""
     model = build_learner_model(student, Ty=4)
-    outputs = model.attr("outputs")
+    outputs = model.call("predict", [x[:2] for x in held_out_inputs()], verbose=0)
     if not isinstance(outputs, list) or len(outputs) != 4:
         fail("modelf(Tx, Ty=4, ...) should build a model with 4 outputs: loop over range(Ty), not a fixed count.")
 
 
 def diagnose_modelf(fb: Feedback, weights, inputs, got: list[np.ndarray]) -> None:
-    variant = ref.build_model(s0_every_step=True)
-    variant.set_weights(weights)
-    outs = variant.predict(list(inputs), verbose=0)
-    if all(np.allclose(g, o, atol=OUTPUT_ATOL) for g, o in zip(got, outs)):
-        fb.diagnose("s0_every_step", "the decoder gets s0 and c0 at every step: start from s = s0, c = c0 and "
-                    "feed each step the state the previous step returned.")
+    with fb.probing():
+        variant = ref.build_model(s0_every_step=True)
+        variant.set_weights(weights)
+        outs = variant.predict(list(inputs), verbose=0)
+        if all(np.allclose(g, o, atol=OUTPUT_ATOL) for g, o in zip(got, outs)):
+            fb.diagnose("s0_every_step", "the decoder gets s0 and c0 at every step: start from s = s0, c = c0 and "
+                        "feed each step the state the previous step returned.")
+
+
+def composed_outputs(student, inputs) -> list[np.ndarray]:
+    """The reference decoder around the learner's OWN one_step_attention (whose shared layers now
+    hold the reference weights): what a correct modelf computes with the learner's attention."""
+    _, _, _, shared, encoder = reference()
+    return [np.asarray(o, np.float64) for o in ref.decode_with(
+        lambda a, s: as_array("one_step_attention(a, s)", student.one_step_attention(a, np.asarray(s))),
+        encoder, shared, *inputs)]
 
 
 @exercise("modelf", weight=2)
 def test_modelf_behaviour(student, feedback):
     """Load the reference weights into the learner's model: it must then compute what the
-    reference model computes, date by date and step by step."""
+    reference model computes, date by date and step by step (or, when the learner's own
+    one_step_attention is wrong, what the reference decoder computes around it)."""
     model = build_learner_model(student)
-    ref_model, _, weights = reference()
+    weights = reference()[2]
     try:
         model.call("set_weights", weights)
     except Exception as exc:
@@ -261,12 +242,25 @@ def test_modelf_behaviour(student, feedback):
     if not isinstance(got, list) or len(got) != ref.TY:
         fail(f"your model's predict should return a list of {ref.TY} arrays.")
     got = [as_array(f"output {t}", g) for t, g in enumerate(got)]
-    expected = ref_model.predict(list(inputs), verbose=0)
-    if not all(g.shape == e.shape and np.allclose(g, e, atol=OUTPUT_ATOL) for g, e in zip(got, expected)):
-        diagnose_modelf(feedback, weights, inputs, got)
+    expected = expected_outputs()
+    if all(g.shape == e.shape and np.allclose(g, e, atol=OUTPUT_ATOL) for g, e in zip(got, expected)):
+        return
+    if student.failed("one_step_attention") is not False:
+        try:
+            composed = composed_outputs(student, inputs)
+        except GradeFailure:
+            composed = None
+        except (StudentError, StudentCrash) as exc:
+            fail("modelf calls your one_step_attention, which fails when called on arrays: "
+                 f"{describe_exception(exc, 'one_step_attention')} Fix one_step_attention first.")
+        if composed and all(g.shape == c.shape and np.allclose(g, c, atol=OUTPUT_ATOL) for g, c in zip(got, composed)):
+            if not all(np.allclose(c, e, atol=OUTPUT_ATOL) for c, e in zip(composed, expected)):
+                feedback.note("modelf calls your one_step_attention, which gives wrong contexts (see its own "
+                              "exercise); modelf itself computes the right thing around it and keeps its points.")
+            return
+    diagnose_modelf(feedback, weights, inputs, got)
     for t, (g, e) in enumerate(zip(got, expected)):
-        check_array(f"output {t} of your model with the reference weights", g, np.asarray(e, np.float64),
-                    atol=OUTPUT_ATOL, rtol=0)
+        feedback.check_array(f"output {t} of your model with the reference weights", g, e, atol=OUTPUT_ATOL, rtol=0)
 
 
 # ------------------------------------------------------------------ compile
@@ -315,32 +309,106 @@ def is_categorical_crossentropy(loss) -> bool:
     return _normalised(loss) == "categoricalcrossentropy"
 
 
-@exercise("compile_model", weight=1)
-def test_compile(student):
+def compiled_model(student) -> tuple[RemoteObject, dict]:
     model = student.value("model")
     if not isinstance(model, RemoteObject):
         fail("the global `model` should be the Keras model built by modelf.")
     config = model.call("get_compile_config")
-    if not isinstance(config, dict) or not config.get("optimizer"):
+    if not isinstance(config, dict) or not isinstance(config.get("optimizer"), dict):
         fail("the model is not compiled: call model.compile(optimizer=opt, loss=..., metrics=...).")
+    return model, config
+
+
+@exercise("compile_model", weight=1)
+def test_compile_configuration(student):
+    """What the model reports about its compilation (corroborated by the next test)."""
+    model, config = compiled_model(student)
     optimizer = config["optimizer"]
     if optimizer.get("class_name") != "Adam":
-        fail(f"the optimizer should be Adam, not {optimizer.get('class_name')}.")
-    oc = optimizer.get("config", {})
+        fail(f"the optimizer should be Adam, not {str(optimizer.get('class_name'))[:80]}.")
+    oc = optimizer.get("config") if isinstance(optimizer.get("config"), dict) else {}
     lr, kind = _learning_rate(oc)
     if lr is None or not np.isclose(lr, 0.005, rtol=1e-6):
-        fail(f"the learning rate should be 0.005 ({kind}: {lr}).")
+        fail(f"the learning rate should be 0.005 ({kind[:80]}: {lr}).")
     for key, value in (("beta_1", 0.9), ("beta_2", 0.999)):
-        if not np.isclose(oc.get(key, np.nan), value, rtol=1e-6):
-            fail(f"Adam's {key} should be {value}, not {oc.get(key)}.")
+        got = oc.get(key)
+        if not isinstance(got, (int, float)) or not np.isclose(got, value, rtol=1e-6):
+            fail(f"Adam's {key} should be {value}, not {str(got)[:40]}.")
     if not is_categorical_crossentropy(config.get("loss")):
-        fail(f"the loss should be 'categorical_crossentropy' (one-hot targets), not {config.get('loss')!r:.200}.")
+        fail(f"the loss should be 'categorical_crossentropy' (one-hot targets), not {str(config.get('loss'))[:200]}.")
     names = metric_names(config.get("metrics"))
     if not names & ACCURACY_NAMES:
-        fail(f"the metrics should include 'accuracy' (metrics=['accuracy']); they are {sorted(names)}.")
+        fail(f"the metrics should include 'accuracy' (metrics=['accuracy']); they are {sorted(names)[:10]}.")
     try:
         same_object = model.attr("optimizer").call("__eq__", student.value("opt")) is True
-    except Exception:
+    except (StudentError, StudentCrash):
         same_object = False
     if not same_object:
         fail("compile the model with the optimizer you created: model.compile(optimizer=opt, ...).")
+
+
+def _reference_steps(weights, grads, schedule: bool) -> list[np.ndarray]:
+    import keras
+
+    model = ref.build_model()
+    model.set_weights(weights)
+    lr = (keras.optimizers.schedules.InverseTimeDecay(0.005, decay_steps=1, decay_rate=0.01) if schedule
+          else 0.005)
+    opt = keras.optimizers.Adam(learning_rate=lr, beta_1=0.9, beta_2=0.999)
+    for g in grads:
+        opt.apply(g, model.trainable_variables)
+    return model.get_weights()
+
+
+@exercise("compile_model", weight=1)
+def test_compile_behaviour(student):
+    """The compiled loss and optimizer, observed: the model's own loss on known dates equals the
+    categorical cross-entropy summed over the 10 outputs, and two steps of the learner's optimizer
+    on given gradients move the weights exactly as Adam(0.005, 0.9, 0.999) does (constant or
+    with the InverseTimeDecay of the old decay=0.01)."""
+    model, _ = compiled_model(student)
+    weights = reference()[2]
+    try:
+        model.call("set_weights", weights)
+    except (StudentError, StudentCrash):
+        fail("the reference weights do not fit the global model; build it with modelf.")
+    Xoh, s0, c0 = [x[:16] for x in held_out_inputs()]
+    dp = ref.date_pairs()
+    pairs = dp.generate_pairs(16, seed=777)
+    _, _, _, Yoh = dp.preprocess_data(pairs, dp.HUMAN_VOCAB, dp.MACHINE_VOCAB)
+    targets = [Yoh[:, t, :].astype(np.float32) for t in range(ref.TY)]
+    preds = model.call("predict", [Xoh, s0, c0], verbose=0)
+    if not isinstance(preds, list) or len(preds) != ref.TY:
+        fail("the global model should have 10 outputs.")
+    preds = [as_array(f"output {t}", p) for t, p in enumerate(preds)]
+    try:
+        loss = as_array("the model's loss", model.call("compute_loss", x=[Xoh, s0, c0], y=targets, y_pred=preds))
+    except StudentError as exc:
+        fail(f"the compiled model cannot compute its loss ({exc.type_name}: {exc.message[:200]}).")
+    expected_loss = sum(float(np.mean(-np.sum(y * np.log(np.clip(p, 1e-7, 1 - 1e-7)), axis=-1)))
+                        for y, p in zip(targets, preds))
+    if loss.size != 1 or not np.isclose(float(loss.reshape(())), expected_loss, rtol=1e-4):
+        fail(f"the compiled loss gives {float(loss.reshape(-1)[0]) if loss.size else 'nothing'} on known dates; "
+             f"categorical cross-entropy summed over the outputs gives {expected_loss:.5g}.")
+    opt = student.value("opt")
+    if not isinstance(opt, RemoteObject):
+        fail("`opt` should be the Adam optimizer you created.")
+    iterations = as_array("opt.iterations", opt.attr("iterations"))
+    if iterations.size != 1 or int(iterations.reshape(())) != 0:
+        return  # the learner trained with it already: its state is no longer a fresh Adam's (config checked above)
+    rng = np.random.default_rng(31)
+    grads = [[rng.normal(0, 1, w.shape).astype(np.float32) for w in weights] for _ in range(2)]
+    variables = model.attr("trainable_variables")
+    try:
+        for g in grads:
+            opt.call("apply", g, variables)
+    except StudentError as exc:
+        fail(f"the optimizer could not update the model's weights ({exc.type_name}: {exc.message[:200]}).")
+    after = [as_array("weights", w) for w in model.call("get_weights")]
+    for schedule in (False, True):
+        expected = _reference_steps(weights, grads, schedule)
+        if len(after) == len(expected) and all(a.shape == e.shape and np.allclose(a, e, atol=1e-6)
+                                               for a, e in zip(after, expected)):
+            return
+    fail("two steps of your optimizer move the weights differently from Adam(learning_rate=0.005, beta_1=0.9, "
+         "beta_2=0.999): check its settings.")
