@@ -145,7 +145,8 @@ class Grader:
         session = StudentSession(st.pool, submission.cells, cell_timeout=settings.cell_timeout,
                                  call_timeout=settings.call_timeout, budget=settings.submission_timeout,
                                  max_restarts=settings.max_restarts)
-        ctx = RunContext(session, st.exercises, selected, _explainer(st.source, session, submission.missing_solutions),
+        ctx = RunContext(session, st.exercises, selected=selected,
+                         explain_undefined=_explainer(st.source, session, submission.missing_solutions),
                          calls={k: tuple(v) for k, v in settings.calls.items()})
         try:
             try:

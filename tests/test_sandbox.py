@@ -1,0 +1,250 @@
+"""The sandbox's guarantees, checked from INSIDE a learner process of every assignment.
+
+Each test runs probe code as a notebook cell in a real sandboxed learner process (with the
+assignment's own limits) and reads the probe's findings back as data. The host side is
+checked too: the processes of a sandbox never run as host uid 0 and hold no capability.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from autograde.assignment import discover, load_assignment
+from autograde.grading import Student
+from autograde.protocol import Op
+from autograde.runner import LearnerPool, StudentError, StudentSession
+from autograde.sandbox import sandbox_account, sandbox_mode
+
+ASSIGNMENTS = discover(ROOT)
+ROOT_IS_ROOT = os.geteuid() == 0
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def spec(request):
+    return load_assignment(request.param, ROOT).sandbox_spec()
+
+
+def run_probe(spec, code: str, name: str = "report", timeout: float = 60.0):
+    """Run ``code`` as a cell in a fresh sandbox and return the global ``name`` it leaves."""
+    pool = LearnerPool(spec)
+    session = StudentSession(pool, [("probe", code)], cell_timeout=timeout, call_timeout=timeout, budget=4 * timeout)
+    try:
+        session.start()
+        outcome = session.outcomes["probe"]
+        assert outcome.status.value == "ok", outcome.message
+        return Student(session).value(name)
+    finally:
+        session.close()
+        pool.close()
+
+
+def test_bubblewrap_is_the_sandbox():
+    assert sandbox_mode() == "bubblewrap"
+
+
+def test_identity_and_capabilities_inside(spec):
+    report = run_probe(spec, '''
+import os
+report = {"uid": os.getuid(), "euid": os.geteuid(), "uid_map": open("/proc/self/uid_map").read(),
+          "gid_map": open("/proc/self/gid_map").read(),
+          "caps": {k: v.strip() for k, v in (l.split(":", 1) for l in open("/proc/self/status")
+                                           if l.startswith("Cap"))}}
+''')
+    account = sandbox_account()
+    assert report["uid"] == report["euid"] == account.uid != 0
+    for line in (report["uid_map"] + report["gid_map"]).strip().splitlines():
+        inside, outside, count = (int(x) for x in line.split())
+        assert outside != 0 and inside != 0 and count == 1, line  # the map never reaches (host) 0
+    assert all(int(v, 16) == 0 for v in report["caps"].values()), report["caps"]
+
+
+@pytest.mark.skipif(not ROOT_IS_ROOT, reason="the host-side uid check matters when the engine runs as root")
+def test_no_sandbox_process_runs_as_host_root(spec):
+    from autograde.runner import LearnerProcess
+
+    proc = LearnerProcess(spec)
+    try:
+        proc.wait_ready(120)
+        pids = proc.group.pids() if proc.group else [proc.proc.pid]
+        assert pids
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text()
+            uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
+            assert all(int(u) != 0 for u in uid_line.split()[1:]), (pid, uid_line)
+            cap_eff = next(line for line in status.splitlines() if line.startswith("CapEff:"))
+            assert int(cap_eff.split()[1], 16) == 0, (pid, cap_eff)
+    finally:
+        proc.kill()
+
+
+def test_kernel_tunables_are_not_writable(spec):
+    report = run_probe(spec, '''
+import os
+written, tried = [], 0
+for dirpath, dirnames, filenames in os.walk("/proc/sys"):
+    for f in filenames:
+        path = os.path.join(dirpath, f)
+        tried += 1
+        try:
+            fd = os.open(path, os.O_WRONLY)
+        except OSError:
+            continue
+        written.append(path)
+        os.close(fd)
+report = {"tried": tried, "writable": written[:20]}
+''')
+    assert report["tried"] > 100 and report["writable"] == [], report
+
+
+def test_host_paths_are_not_revealed(spec):
+    report = run_probe(spec, '''
+import os
+def read(path):
+    try:
+        return open(path, "rb").read().replace(b"\\0", b" ").decode(errors="replace")
+    except OSError as exc:
+        return type(exc).__name__
+report = {"cmdline1": read("/proc/1/cmdline"), "environ1": read("/proc/1/environ"),
+          "cmdline": read("/proc/self/cmdline"), "environ": read("/proc/self/environ"), "cwd": os.getcwd(),
+          "listing": " ".join(sorted(os.listdir("/")))}
+''')
+    for key, text in report.items():
+        assert str(ROOT) not in text, (key, text)
+    assert "--args" in report["cmdline1"]
+
+
+def test_process_and_thread_bombs_stop_at_the_limit(spec):
+    limit = spec.limits.processes
+    report = run_probe(spec, f'''
+import os, threading, time
+kids, threads = 0, 0
+pids = []
+for _ in range({limit} * 4):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(30)
+        os._exit(0)
+    pids.append(pid)
+kids = len(pids)
+for pid in pids:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+stop = threading.Event()
+started = []
+for _ in range({limit} * 4):
+    try:
+        t = threading.Thread(target=stop.wait)
+        t.start()
+    except RuntimeError:
+        break
+    started.append(t)
+threads = len(started)
+stop.set()
+for t in started:
+    t.join()
+report = {{"forks": kids, "threads": threads}}
+''', timeout=120)
+    assert report["forks"] < limit + 8 and report["threads"] < limit + 8, report
+
+
+def test_no_writable_memory_beyond_the_limits(spec):
+    report = run_probe(spec, '''
+import os
+chunk = b"x" * (16 << 20)
+report = {}
+for where in ("/tmp/work", "/tmp", "/dev/shm", "/dev", "/", "/course", "/var/tmp"):
+    path = os.path.join(where, "fill.bin")
+    written = 0
+    try:
+        with open(path, "wb") as fh:
+            while written < (1 << 30):
+                fh.write(chunk)
+                written += len(chunk)
+            fh.flush()
+    except OSError:
+        pass
+    report[where] = written
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+''', timeout=120)
+    cap = max(spec.limits.tmp_mb, spec.limits.file_size_mb) << 20
+    for where, written in report.items():
+        assert written < (1 << 30) and written <= cap, (where, written)
+
+
+@pytest.mark.skipif(not ROOT_IS_ROOT, reason="memory cgroups need root here")
+def test_resident_memory_is_capped(spec):
+    """Allocating and touching more than the sandbox's memory limit kills or fails it; it never
+    succeeds (the address-space limit alone would let a process use RAM up to it)."""
+    mb = spec.limits.memory_mb + 256
+    pool = LearnerPool(spec)
+    session = StudentSession(pool, [("hog", f"import numpy as np\nhog = np.ones(({mb} << 20) // 8)\nreport = 'alive'\n")],
+                             cell_timeout=120, call_timeout=60, budget=400, max_restarts=0)
+    try:
+        try:
+            session.start()
+        except Exception:
+            pass
+        outcome = session.outcomes.get("hog")
+        assert outcome is not None and outcome.status.value != "ok", outcome
+    finally:
+        session.close()
+        pool.close()
+
+
+def test_sockets_and_namespaces_are_refused(spec):
+    report = run_probe(spec, '''
+import ctypes, os, socket
+report = {}
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    report["socket"] = "ok"
+except OSError as exc:
+    report["socket"] = type(exc).__name__
+libc = ctypes.CDLL(None, use_errno=True)
+report["unshare_user"] = libc.unshare(0x10000000)
+report["unshare_net"] = libc.unshare(0x40000000)
+report["ptrace"] = libc.ptrace(16, 1, 0, 0)
+''')
+    assert report["socket"] == "PermissionError" and report["unshare_user"] == -1 and report["unshare_net"] == -1
+    assert report["ptrace"] == -1
+
+
+def test_learner_that_stops_cannot_hold_the_grader(spec):
+    """A learner that stops itself (SIGSTOP) before answering, or while the grader sends a large
+    argument: both directions of the exchange run under the deadline, and the sandbox is killed."""
+    import time
+
+    import numpy as np
+
+    from autograde.runner import StudentTimeout
+
+    pool = LearnerPool(spec)
+    code = ("import os, signal, threading\n"
+            "def f(x):\n    return 1\n"
+            "def stop_now():\n    os.kill(os.getpid(), signal.SIGSTOP)\n"
+            "def stop_soon():\n    threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGSTOP)).start()\n")
+    session = StudentSession(pool, [("stop", code)], cell_timeout=30, call_timeout=3, budget=120)
+    try:
+        session.start()
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout):
+            session.request(Op.CALL, {"name": "stop_now", "args": [], "kwargs": {}})
+        assert time.monotonic() - started < 10
+        session.request(Op.CALL, {"name": "stop_soon", "args": [], "kwargs": {}})  # a fresh process
+        time.sleep(1.0)
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout):
+            session.request(Op.CALL, {"name": "f", "args": [np.zeros(8 << 20)], "kwargs": {}})  # 64 MB
+        assert time.monotonic() - started < 10
+    finally:
+        session.close()
+        pool.close()
