@@ -205,8 +205,21 @@ def along_offset_map() -> ToyMap:
                   [("seed", "sprout", "acorn", "oak")], ["word_c returned", "raw vectors compared"])
 
 
+def low_positive_map() -> ToyMap:
+    """The best cosine is positive but small (about 0.34): a running best started at a threshold
+    such as 0.5 finds nothing better and answers its fallback (None or word_c), while a scan
+    started at 0 still finds the answer. word_a and word_b sit almost perpendicular to the
+    offset as seen from word_c, so neither can win under the 2021 rule."""
+    m = {"hub": [0.0, 0.0], "wharf": [0.0, 10.0], "quay": [1.0, 10.0]}
+    for name, deg in {"ferry": 70, "barge": 84, "dinghy": 100, "yacht": 135, "canoe": 200, "raft": -100}.items():
+        m[name] = 4.0 * _dir(deg)
+    # offset quay - wharf = (1, 0): cos(e_w - hub, (1, 0)) = cos(angle of w); ferry (70 degrees) wins with 0.342
+    return ToyMap("low positive", {k: np.asarray(v, dtype=np.float64) for k, v in m.items()},
+                  [("wharf", "quay", "hub", "ferry")], ["running max started at a threshold"])
+
+
 def toy_maps() -> list[ToyMap]:
-    return [compass_map(), negative_map(), along_offset_map()]
+    return [compass_map(), negative_map(), along_offset_map(), low_positive_map()]
 
 
 def check_toy_maps(margin: float = 1e-3) -> list[str]:

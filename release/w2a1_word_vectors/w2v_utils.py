@@ -79,6 +79,12 @@ def read_glove_vecs(glove_file):
     return set(store.words), dict(store.word_to_vec_map)
 
 
+def preload_glove():
+    """Load the course's vectors into this process's cache, so that read_glove_vecs finds them
+    loaded (the grading sandbox calls this once, before any notebook code runs)."""
+    _glove_store().open_glove(GLOVE)
+
+
 def _matrix_of(word_to_vec_map):
     """The words of a map and their vectors stacked as rows (a view when the map is the course's)."""
     words = list(word_to_vec_map)

@@ -713,3 +713,22 @@ CORRECT = [
         return scale * np.sign(s1) * g_hat + mu_orth, scale * np.sign(s2) * g_hat + mu_orth
         """, "Unit axis, scalar coordinates, float32: (e_wB - mu_B)/||e_wB - mu_B|| is sign(.) g_hat."),
 ]
+
+# ---------------------------------------------------------------------------------------
+# CROSS: a correct complete_analogy around a wrong cosine_similarity. complete_analogy keeps
+# its points (its feedback names cosine_similarity); cosine_similarity loses its own.
+# ---------------------------------------------------------------------------------------
+
+
+def _code(name: str) -> str:
+    return next(v.code for v in WRONG + CORRECT if v.name == name)
+
+
+CROSS: list[Variant] = [
+    Variant("complete_analogy", "analogy_items_minus_inf__around__cosine_sum_of_norms",
+            _code("analogy_items_minus_inf"), "A correct scan around a cosine that adds the norms.",
+            others={"cosine_similarity": _code("cosine_sum_of_norms")}),
+    Variant("complete_analogy", "analogy_older_exclusion_rule__around__cosine_squared_norms",
+            _code("analogy_older_exclusion_rule"), "A correct scan (older exclusion rule) around a cosine with "
+            "squared norms.", others={"cosine_similarity": _code("cosine_squared_norms")}),
+]
