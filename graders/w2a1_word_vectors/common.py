@@ -10,12 +10,13 @@ import functools
 import importlib.util
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from autograde.checks import as_float_array, fail
 from autograde.grading import RemoteObject
+from autograde.runner import StudentError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,3 +135,27 @@ def call_twice(student, name: str, args: tuple, mutable: tuple[int, ...]):
     second = fn(*held)
     after = {i: held[i].call("copy") for i in mutable}
     return first, second, after
+
+
+def identical(a: Any, b: Any) -> bool:
+    """Two results of the same call are the same (NaN equal to NaN)."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b))
+    x, y = as_float_array(a), as_float_array(b)
+    return x is not None and y is not None and x.shape == y.shape and bool(np.array_equal(x, y, equal_nan=True))
+
+
+def calling(fb, fname: str, call: Callable[[], Any]) -> Any:
+    """``call()``, with an error of the learner's function reported as ONE failure per function
+    (aggregated over the hidden cases: "... (on 3 of 5 hidden cases)"), not one line per case.
+    NotImplementedError and undefined names keep the engine's own message."""
+    key = f"{fname} raised an error"
+    fb.checked[key] += 1
+    try:
+        return call()
+    except StudentError as exc:
+        if exc.type_name == "NotImplementedError" or exc.undefined is not None:
+            raise
+        tail = [line for line in exc.traceback.strip().splitlines() if line.strip()][-2:]
+        fail(f"{fname} raised {exc.type_name}: {exc.message[:300]}" + ("\n" + "\n".join(tail) if tail else ""),
+             output=key, kind="error")

@@ -8,7 +8,6 @@ notebooks' ||e_wB - mu_B|| and the 2020 text's ||(e_w - mu_orth) - mu_B||.
 """
 from __future__ import annotations
 
-import functools
 
 import numpy as np
 import pytest
@@ -16,7 +15,8 @@ import pytest
 from autograde.checks import Feedback, check_len, fail
 
 from . import reference as ref
-from .common import ATOL, PROPERTY_TOL, RTOL, call_twice, learner_map, random_map, real_bias_axis, real_vector, same, vector
+from .common import (ATOL, PROPERTY_TOL, RTOL, call_twice, calling, identical, learner_map, random_map, real_bias_axis,
+                     real_vector, same, vector)
 
 exercise = pytest.mark.exercise
 
@@ -74,9 +74,10 @@ def check_neutralized(fb: Feedback, name: str, got, e, g) -> None:
 def test_neutralize_random_vectors(student, feedback, case):
     m, g = random_map(*case)
     for word in ("nurse", "pilot"):
-        first, second, after = call_twice(student, "neutralize", (word, g, m), mutable=(1, 2))
+        first, second, after = calling(feedback, "neutralize",
+                                       lambda: call_twice(student, "neutralize", (word, g, m), mutable=(1, 2)))
         check_neutralized(feedback, "the vector returned by neutralize", first, m[word], g)
-        if not same(second, np.asarray(first, dtype=np.float64)):
+        if not identical(second, first):
             fail("calling neutralize twice on the same inputs gave different results: it must not change its inputs.")
         if not (isinstance(after[2], dict) and all(same(after[2].get(w), v) for w, v in m.items())
                 and same(after[1], g)):
@@ -88,8 +89,8 @@ def test_neutralize_real_words(student, feedback):
     handle = learner_map(student)
     g = real_bias_axis()
     for word in REAL_WORDS:
-        check_neutralized(feedback, "the vector returned by neutralize", student.neutralize(word, g, handle),
-                          real_vector(word), g)
+        got = calling(feedback, "neutralize", lambda: student.neutralize(word, g, handle))
+        check_neutralized(feedback, "the vector returned by neutralize", got, real_vector(word), g)
 
 
 # ------------------------------------------------------------------ equalize
@@ -179,10 +180,10 @@ def check_equalized(fb: Feedback, got, e1, e2, g) -> None:
 def test_equalize_random_vectors(student, feedback, case):
     m, g = random_map(*case)
     for pair in (("king", "queen"), ("aunt", "uncle")):
-        first, second, after = call_twice(student, "equalize", (pair, g, m), mutable=(1, 2))
+        first, second, after = calling(feedback, "equalize",
+                                       lambda: call_twice(student, "equalize", (pair, g, m), mutable=(1, 2)))
         check_equalized(feedback, first, m[pair[0]], m[pair[1]], g)
-        if not (isinstance(second, tuple) and len(second) == 2 and all(same(s, np.asarray(f, dtype=np.float64))
-                                                                       for s, f in zip(second, first))):
+        if not identical(second, first):
             fail("calling equalize twice on the same inputs gave different results: it must not change its inputs.")
         if not (isinstance(after[2], dict) and all(same(after[2].get(w), v) for w, v in m.items())
                 and same(after[1], g)):
@@ -195,4 +196,5 @@ def test_equalize_real_pairs(student, feedback):
     handle = learner_map(student)
     g = real_bias_axis()
     for w1, w2 in REAL_PAIRS:
-        check_equalized(feedback, student.equalize((w1, w2), g, handle), real_vector(w1), real_vector(w2), g)
+        got = calling(feedback, "equalize", lambda: student.equalize((w1, w2), g, handle))
+        check_equalized(feedback, got, real_vector(w1), real_vector(w2), g)

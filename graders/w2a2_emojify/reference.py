@@ -156,22 +156,31 @@ def train_v1(X, Y, word_to_vec_map, learning_rate: float = 0.01, num_iterations:
     (after that iteration's updates), as the contract prints and keeps it; None when no such
     iteration runs. W0 overrides the seeded initial draw.
     """
+    avgs = np.stack([sentence_to_avg(s, word_to_vec_map) for s in X])
+    return train_v1_on(avgs, Y, learning_rate, num_iterations, seed, update, W0=W0)
+
+
+def train_v1_on(avgs: np.ndarray, Y, learning_rate: float, num_iterations: int, seed: int | None,
+                update: str = "sgd", W0: np.ndarray | None = None, predict_avgs: np.ndarray | None = None):
+    """:func:`train_v1` from given sentence averages (m, n_h). ``predict_avgs``: the averages
+    the reported predictions use, when they differ from those trained on (a model around a
+    learner's own sentence_to_avg still reports through the helper predict, which averages
+    correctly by itself)."""
     if update not in UPDATES:
         raise ValueError(f"update must be one of {UPDATES}")
     Y = np.asarray(Y, dtype=int).reshape(-1)
     n_y = len(np.unique(Y))
-    n_h = np.shape(next(iter(word_to_vec_map.values())))[0]
+    n_h = avgs.shape[1]
     W = initial_weights(n_y, n_h, seed) if W0 is None else np.array(W0, dtype=np.float64)
     b = np.zeros((n_y,))
     Y_oh = np.eye(n_y)[Y]
-    avgs = np.stack([sentence_to_avg(s, word_to_vec_map) for s in X])
     pred = None
     done = 0
     last_report = ((num_iterations - 1) // 100) * 100 if num_iterations > 0 else None
     if last_report is not None:
         W, b = _train(avgs, Y_oh, W, b, learning_rate, last_report + 1, update)
         done = last_report + 1
-        pred = predict_v1(avgs, W, b)
+        pred = predict_v1(avgs if predict_avgs is None else predict_avgs, W, b)
     if num_iterations > done:
         W, b = _train(avgs, Y_oh, W, b, learning_rate, num_iterations - done, update)
     return pred, W, b
@@ -231,6 +240,34 @@ def build_model(input_shape=(MAX_LEN,), emb_matrix: np.ndarray | None = None):
     x = layers.Dense(N_CLASSES)(x)
     x = layers.Activation("softmax")(x)
     return keras.Model(inputs=sentence_indices, outputs=x)
+
+
+def build_tail(time_steps: int, emb_dim: int):
+    """The contract's stack after the embedding: from embedded sentences (m, time_steps, emb_dim)
+    to probabilities. The graders run it on what a learner's OWN embedding layer gives, to say
+    what a correct Emojify_V2 computes around that layer."""
+    import keras
+    from keras import layers
+
+    embedded = keras.Input(shape=(time_steps, emb_dim))
+    x = layers.LSTM(UNITS, return_sequences=True)(embedded)
+    x = layers.Dropout(0.5)(x)
+    x = layers.LSTM(UNITS, return_sequences=False)(x)
+    x = layers.Dropout(0.5)(x)
+    x = layers.Dense(N_CLASSES)(x)
+    x = layers.Activation("softmax")(x)
+    return keras.Model(inputs=embedded, outputs=x)
+
+
+def random_trainable(emb_dim: int, seed: int, scale: float = 0.3) -> dict[str, np.ndarray]:
+    """Trainable weights of the contract's shapes for vectors of ``emb_dim`` numbers, drawn from
+    N(0, scale) (float32): for a toy model the trained reference's (50-wide) kernels do not fit."""
+    rng = np.random.default_rng(seed)
+    shapes = {"lstm_1/kernel": (emb_dim, 4 * UNITS), "lstm_1/recurrent_kernel": (UNITS, 4 * UNITS),
+              "lstm_1/bias": (4 * UNITS,), "lstm_2/kernel": (UNITS, 4 * UNITS),
+              "lstm_2/recurrent_kernel": (UNITS, 4 * UNITS), "lstm_2/bias": (4 * UNITS,),
+              "dense/kernel": (UNITS, N_CLASSES), "dense/bias": (N_CLASSES,)}
+    return {k: rng.normal(0.0, scale, shapes[k]).astype(np.float32) for k in TRAINABLE_KEYS}
 
 
 def trainable_layers(model):

@@ -96,6 +96,13 @@ def read_glove_vecs(glove_file):
     return dict(word_to_index), dict(index_to_word), dict(store.word_to_vec_map)
 
 
+def preload_glove():
+    """Load the course's vectors and their sorted index into this process's cache, so that
+    read_glove_vecs finds them ready (the grading sandbox calls this once, before any notebook
+    code runs)."""
+    _glove_store().open_glove("glove.6B.50d").indices()
+
+
 def read_csv(filename="train_emoji.csv"):
     """Read a CSV of ``sentence,label`` rows (a header line is skipped).
 

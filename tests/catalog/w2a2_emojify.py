@@ -591,3 +591,28 @@ CORRECT = [
         return Model(sentence_indices, X)
         """, "Layers created first, then applied in a loop."),
 ]
+
+# ---------------------------------------------------------------------------------------
+# CROSS: a correct outer function around a wrong graded callee. The outer exercise keeps its
+# points (its feedback names the callee); the callee loses its own.
+# ---------------------------------------------------------------------------------------
+
+
+def _code(name: str) -> str:
+    return next(v.code for v in WRONG + CORRECT if v.name == name)
+
+
+CROSS: list[Variant] = [
+    Variant("model", "model_reshape_matmul__around__avg_divides_by_len_words", _code("model_reshape_matmul"),
+            "Correct SGD around an average divided by all the words, unknown ones included.",
+            others={"sentence_to_avg": _code("avg_divides_by_len_words")}),
+    Variant("model", "model_2021_accumulated_update__around__avg_sum_not_mean", _code("model_2021_accumulated_update"),
+            "The 2021 template's update around a sentence_to_avg that returns the sum.",
+            others={"sentence_to_avg": _code("avg_sum_not_mean")}),
+    Variant("Emojify_V2", "v2_keyword_layers__around__embedding_rows_off_by_one", _code("v2_keyword_layers"),
+            "A correct model around an embedding whose rows are shifted by one.",
+            others={"pretrained_embedding_layer": _code("embedding_rows_off_by_one")}),
+    Variant("Emojify_V2", "v2_layers_first__around__embedding_trainable", _code("v2_layers_first"),
+            "A correct model around an embedding left trainable.",
+            others={"pretrained_embedding_layer": _code("embedding_trainable")}),
+]
