@@ -145,15 +145,19 @@ def identical(a: Any, b: Any) -> bool:
     return x is not None and y is not None and x.shape == y.shape and bool(np.array_equal(x, y, equal_nan=True))
 
 
-def calling(fb, fname: str, call: Callable[[], Any]) -> Any:
+def calling(fb, fname: str, call: Callable[[], Any], dim: int | None = None) -> Any:
     """``call()``, with an error of the learner's function reported as ONE failure per function
     (aggregated over the hidden cases: "... (on 3 of 5 hidden cases)"), not one line per case.
-    NotImplementedError and undefined names keep the engine's own message."""
+    NotImplementedError and undefined names keep the engine's own message. ``dim``: the
+    vectors' dimension, to recognise a hard-coded 50 in the error."""
     key = f"{fname} raised an error"
     fb.checked[key] += 1
     try:
         return call()
     except StudentError as exc:
+        if dim is not None and dim != 50 and "(50,)" in exc.message:
+            fb.diagnose("hardcoded_dimension", f"{fname} works only with 50-dimensional vectors: take shapes from "
+                        "the vectors themselves (np.zeros_like(e), or no preallocated array at all).")
         if exc.type_name == "NotImplementedError" or exc.undefined is not None:
             raise
         tail = [line for line in exc.traceback.strip().splitlines() if line.strip()][-2:]

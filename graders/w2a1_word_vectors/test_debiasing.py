@@ -75,7 +75,8 @@ def test_neutralize_random_vectors(student, feedback, case):
     m, g = random_map(*case)
     for word in ("nurse", "pilot"):
         first, second, after = calling(feedback, "neutralize",
-                                       lambda: call_twice(student, "neutralize", (word, g, m), mutable=(1, 2)))
+                                       lambda: call_twice(student, "neutralize", (word, g, m), mutable=(1, 2)),
+                                       dim=case[0])
         check_neutralized(feedback, "the vector returned by neutralize", first, m[word], g)
         if not identical(second, first):
             fail("calling neutralize twice on the same inputs gave different results: it must not change its inputs.")
@@ -181,7 +182,8 @@ def test_equalize_random_vectors(student, feedback, case):
     m, g = random_map(*case)
     for pair in (("king", "queen"), ("aunt", "uncle")):
         first, second, after = calling(feedback, "equalize",
-                                       lambda: call_twice(student, "equalize", (pair, g, m), mutable=(1, 2)))
+                                       lambda: call_twice(student, "equalize", (pair, g, m), mutable=(1, 2)),
+                                       dim=case[0])
         check_equalized(feedback, first, m[pair[0]], m[pair[1]], g)
         if not identical(second, first):
             fail("calling equalize twice on the same inputs gave different results: it must not change its inputs.")

@@ -64,8 +64,11 @@ def diagnose_cosine(fb: Feedback, u, v, got) -> None:
 def test_cosine_similarity_values(student, feedback, case):
     u, v, expected = cosine_case(case)
     got = student.cosine_similarity(u, v)
-    scalar = isinstance(got, (int, float, np.generic)) or (isinstance(got, np.ndarray) and got.ndim == 0)
-    if not scalar or not np.isclose(float(np.asarray(got, dtype=np.float64)), expected, atol=ATOL, rtol=RTOL):
+    try:
+        right = np.isclose(number("", got), expected, atol=ATOL, rtol=RTOL)
+    except GradeFailure:
+        right = False
+    if not right:
         diagnose_cosine(feedback, u, v, got)
     value = number("the value returned by cosine_similarity", got)
     if not np.isclose(value, expected, atol=ATOL, rtol=RTOL):

@@ -121,9 +121,13 @@ def layer_facts(layer) -> dict:
     if not isinstance(layer, RemoteObject) or not layer.remote_type.endswith(".Embedding"):
         what = layer.remote_type if isinstance(layer, RemoteObject) else type(layer).__name__
         fail(f"pretrained_embedding_layer should return a keras Embedding layer, but it returned {what}.")
-    facts = {"built": layer.attr("built"), "input_dim": layer.attr("input_dim"), "output_dim": layer.attr("output_dim"),
-             "trainable": layer.attr("trainable"), "n_trainable": len(layer.attr("trainable_weights") or [])}
-    return facts
+    weights = layer.attr("trainable_weights")
+    return {"built": layer.attr("built"), "input_dim": layer.attr("input_dim"), "output_dim": layer.attr("output_dim"),
+            "trainable": layer.attr("trainable"), "n_trainable": len(weights) if isinstance(weights, list) else 1}
+
+
+def _count(x) -> str:
+    return f"{x:,}" if isinstance(x, int) and not isinstance(x, bool) else repr(x)[:40]
 
 
 def check_layer_facts(fb: Feedback, facts: dict, vocab: int, dim: int) -> None:
@@ -136,8 +140,8 @@ def check_layer_facts(fb: Feedback, facts: dict, vocab: int, dim: int) -> None:
     if facts["output_dim"] == 50 and dim != 50:
         fb.diagnose("embedding_hardcoded_dimension", "take emb_dim from a word vector of the map, not a hard-coded 50.")
     if (facts["input_dim"], facts["output_dim"]) != (vocab, dim):
-        fail(f"the embedding has {facts['input_dim']:,} rows of {facts['output_dim']} numbers; with {vocab - 1:,} "
-             f"words of dimension {dim} it should have {vocab:,} rows (index 0 is padding) of {dim}.",
+        fail(f"the embedding has {_count(facts['input_dim'])} rows of {_count(facts['output_dim'])} numbers; with "
+             f"{vocab - 1:,} words of dimension {dim} it should have {vocab:,} rows (index 0 is padding) of {dim}.",
              output="the size of the embedding", kind="size")
     if facts["trainable"] is not False or facts["n_trainable"]:
         fb.diagnose("embedding_trainable", "create the layer with trainable=False: the pre-trained vectors stay frozen "
