@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 GLOVE  := datasets/glove/glove.6B.50d.json
 SYSTEM_PACKAGES := bubblewrap libseccomp2
+SANDBOX_USER    := autograde-sandbox
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
@@ -19,18 +20,24 @@ setup: system $(STAMP) data
 
 # bubblewrap is the sandbox; libseccomp builds its syscall filter. Without root we cannot
 # install them: say so; the engine then uses (and loudly announces) its weaker fallback.
+# As root, learner code runs as the unprivileged account $(SANDBOX_USER), never as root.
 system:
 	@missing=""; \
-	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
-	ldconfig -p 2>/dev/null | grep -q 'libseccomp.so.2' || missing="$$missing libseccomp2"; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
 	    echo "WARNING: missing system packages:$$missing (need root and apt-get to install them)."; \
 	    echo "WARNING: learner code will run in the weaker fallback sandbox; see README 'Safety model'."; \
 	  fi; \
+	fi; \
+	if [ "$$(id -u)" = 0 ] && ! getent passwd $(SANDBOX_USER) >/dev/null; then \
+	  echo "creating the unprivileged account $(SANDBOX_USER) that runs learner code"; \
+	  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin $(SANDBOX_USER); \
 	fi
 
 $(STAMP): pyproject.toml requirements.lock requirements-data.lock

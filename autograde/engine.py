@@ -160,7 +160,7 @@ class Grader:
         result.score = round(sum(v.score for v in result.exercises.values()), 4)
         notes = list(submission.problems)
         notes += [f"cell {o.cell}: {o.message}" for o in session.outcomes.values() if o.status is CellStatus.FATAL]
-        notes += [e for e in session.events if not e.startswith("cell ")]
+        notes += session.events
         result.message = "; ".join(dict.fromkeys(notes))
         result.internal_errors = ctx.internal_errors
         result.inside_seconds = round(session.inside_seconds, 4)
@@ -205,9 +205,13 @@ _worker: Grader | None = None
 
 
 def _worker_init(warm: tuple[tuple[str, str | None], ...]) -> None:
-    """Pool worker start-up: build the grader and warm it for this batch's assignments."""
+    """Pool worker start-up: build the grader and warm it for this batch's assignments; when the
+    worker exits, its spare learner processes and their control groups go with it."""
+    from multiprocessing.util import Finalize
+
     global _worker
     _worker = Grader()
+    Finalize(_worker, _worker.close, exitpriority=10)
     try:
         _worker.warm(warm)
     except Exception:  # reported when a submission of that assignment is graded

@@ -129,16 +129,17 @@ class Student:
         return _wrap(self._session, self._session.decode(reply))
 
     def call_twice(self, name: str, *args: Any) -> tuple[Any, Any, list[Any]]:
-        """Call ``name`` twice on the SAME argument objects (held in the learner process), and
-        read the arguments back. A function that changes its inputs in place shows it by an
-        observable effect (the second result differs), not only by what the process reports."""
-        held = [self.hold(a) for a in args]
-        fn = RemoteFunction(self._session, name)
-        first = fn(*held)
-        second = fn(*held)
-        after = [h.call("copy") if isinstance(a, (dict, list, np.ndarray)) else h.call("__add__", ())
-                 for h, a in zip(held, args)]
-        return first, second, after
+        """Call ``name`` twice on the SAME argument objects, in one request, and read the
+        arguments back. A function that changes its inputs in place shows it by an observable
+        effect (the second result differs), not only by what the process reports."""
+        reply = self._session.request(Op.CALL, {"name": name, "args": _unwrap(list(args)), "kwargs": {},
+                                                "return_args": True, "repeat": 2})
+        first = _wrap(self._session, self._session.decode(reply))
+        second = _wrap(self._session, self._session.decode(reply, "again"))
+        after = self._session.decode(reply, "args")
+        if not (isinstance(after, tuple) and len(after) == 2 and isinstance(after[0], tuple)):
+            raise StudentCrash("the learner process broke the protocol (malformed arguments report)")
+        return first, second, list(after[0])
 
     def failed(self, exercise: str) -> bool | None:
         """Whether the learner's ``exercise`` failed one of its own checks earlier in this run
@@ -231,6 +232,31 @@ def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) 
     return None
 
 
+def isolated(fb: Feedback, student, caller: str, callee: str, compose, matches) -> bool:
+    """A mistake costs points once, in its own exercise.
+
+    Called when ``caller``'s result differs from the reference: recompute what a correct
+    ``caller`` gives around the learner's OWN ``callee`` (the reference loop calling the
+    learner's function through the protocol). If the learner's result matches that, the caller
+    is right and keeps its points, with a note naming the wrong callee. If the callee fails on
+    these inputs, the caller cannot be judged apart from it: fail, naming the callee."""
+    if student.failed(callee) is False:
+        return False  # the callee passed its own checks: a difference is the caller's
+    try:
+        composed = compose()
+    except (StudentError, StudentCrash) as exc:
+        fail(f"{caller} calls your {callee}, which fails on these inputs: {describe_exception(exc, callee)} "
+             f"Fix {callee} first.")
+    except (GradeFailure, TypeError, ValueError, IndexError, KeyError, AttributeError):
+        fb.note(f"{caller} calls your {callee}, which returns something {caller} cannot use; fix {callee} first.")
+        return False
+    if matches(composed):
+        fb.note(f"{caller} calls your {callee}, which gives wrong results (see its own exercise); {caller} itself "
+                "is right and keeps its points.")
+        return True
+    return False
+
+
 class GradingPlugin:
     """pytest plugin of one grader session: serves submissions one after another."""
 
@@ -242,6 +268,7 @@ class GradingPlugin:
         self._feedback: dict[str, Feedback] = {}
         self.order: list[str] = []
         self.collection_errors: list[str] = []
+        self.collected = threading.Event()
 
     @pytest.fixture
     def student(self) -> Student:
@@ -274,6 +301,7 @@ class GradingPlugin:
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         from _pytest.runner import runtestprotocol
 
+        self.collected.set()
         while True:
             ctx = self.jobs.get()
             if ctx is None:
@@ -334,8 +362,14 @@ class GradingPlugin:
                                         list(fb.hints), list(fb.notes), dict(fb.checked)))
 
 
+_COLLECTING = threading.Lock()  # one collection at a time: importing TensorFlow is not thread-safe
+
+
 class GraderSession:
-    """A long-lived pytest session over one assignment's graders, fed one submission at a time."""
+    """A long-lived pytest session over one assignment's graders, fed one submission at a time.
+
+    The constructor returns once the graders are collected (their modules imported), so that
+    two sessions never import TensorFlow at the same time from two threads."""
 
     def __init__(self, graders_dir: Path, exercise_order: list[str]) -> None:
         self.graders_dir = graders_dir
@@ -343,12 +377,21 @@ class GraderSession:
         self.plugin.order = list(exercise_order)
         self.exit_code: int | None = None
         self._thread = threading.Thread(target=self._main, name=f"graders-{graders_dir.name}", daemon=True)
-        self._thread.start()
+        with _COLLECTING:
+            self._thread.start()
+            self.plugin.collected.wait()
 
     def _main(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.plugin.collected.set()
+
+    def _run(self) -> None:
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the course venv's pytest plugins are not ours
         args = [str(self.graders_dir), "-c", str(CONFIG_FILE), "--rootdir", str(self.graders_dir.parent),
                 "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:faulthandler", "-p", "no:randomly",
+                "-p", "no:logging",
                 "--assert=plain", "-W", "ignore::DeprecationWarning"]
         try:
             self.exit_code = int(pytest.main(args, plugins=[self.plugin]))

@@ -257,6 +257,7 @@ def _as_arrays(name: str, value: Any) -> list[np.ndarray]:
 
 
 def _outputs(model: Any, inputs: Any) -> list[np.ndarray]:
+    """The model's predictions on ``inputs`` (predict traces the graph once; later calls are fast)."""
     out = call(model, "predict", inputs, verbose=0)
     outs = out if isinstance(out, list) else [out]
     if not all(isinstance(o, np.ndarray) and o.dtype.kind == "f" for o in outs):

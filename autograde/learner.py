@@ -124,6 +124,8 @@ class Server:
         kwargs = self._decode(msg, "kwargs") or {}
         value = fn(*args, **kwargs)
         out = {"value": value}
+        if msg.header.get("repeat") == 2:  # the same argument objects again: in-place changes show
+            out["again"] = fn(*args, **kwargs)
         if msg.header.get("return_args"):
             out["args"] = (tuple(args), kwargs)
         return out

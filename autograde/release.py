@@ -37,10 +37,25 @@ def is_artefact(path: Path, base: Path) -> bool:
             or path.name.endswith(ARTEFACT_SUFFIXES))
 
 
+def git_ignored(paths: list[Path], cwd: Path) -> set[Path]:
+    """Which of ``paths`` git ignores (outputs a notebook run leaves in source/, say); none outside a checkout."""
+    if not paths:
+        return set()
+    try:
+        proc = subprocess.run(["git", "check-ignore", "--stdin", "-z"], cwd=cwd, capture_output=True, timeout=60,
+                              input=b"\0".join(str(p).encode() for p in paths))
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if proc.returncode not in (0, 1):
+        return set()
+    return {Path(p.decode()) for p in proc.stdout.split(b"\0") if p}
+
+
 def release_files(directory: Path) -> set[Path]:
-    """Files of a release, relative to it, without editor and cache artefacts."""
-    return {p.relative_to(directory) for p in directory.rglob("*")
-            if p.is_file() and not is_artefact(p, directory)}
+    """Files of a release, relative to it, without editor and cache artefacts or files git ignores."""
+    files = [p for p in directory.rglob("*") if p.is_file() and not is_artefact(p, directory)]
+    ignored = git_ignored(files, directory)
+    return {p.relative_to(directory) for p in files if p not in ignored}
 
 
 def _stamp_path(assignment: Assignment) -> Path:
@@ -102,9 +117,10 @@ def generate(assignment: Assignment, out_dir: Path, force: bool = False) -> None
 
     with tempfile.TemporaryDirectory(prefix="autograde-release-") as tmp:
         root = Path(tmp)
-        shutil.copytree(assignment.source_dir, root / "source" / assignment.id,
-                        ignore=shutil.ignore_patterns(*ARTEFACT_DIRS, *ARTEFACT_NAMES,
-                                                      *(f"*{s}" for s in ARTEFACT_SUFFIXES)))
+        keep = release_files(assignment.source_dir)
+        for rel in sorted(keep):
+            (root / "source" / assignment.id / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(assignment.source_dir / rel, root / "source" / assignment.id / rel)
         config = Config()
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"

@@ -194,8 +194,6 @@ class LearnerProcess:
         if code < 0:
             sig = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
             return f"the learner process was killed by {sig}"
-        if code == 70 and "autograde launch failed" in self.output.text():
-            return "the sandbox could not be started: " + self.output.text().strip()[-300:]
         return f"the learner process exited with status {code}"
 
     def wait_ready(self, timeout: float) -> None:
@@ -317,7 +315,7 @@ class StudentSession:
     budget: float = 600.0
     max_restarts: int = 5
     outcomes: dict[str, CellOutcome] = field(default_factory=dict)
-    events: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)   # what happened outside the cells, for the result's message
     restarts: int = 0
     inside_seconds: float = 0.0          # the learner's own measure of time spent in its code (benchmarks)
     _proc: LearnerProcess | None = None
@@ -358,7 +356,6 @@ class StudentSession:
                 raise
             except StudentCrash as exc:
                 self.outcomes[cell_id] = CellOutcome(cell_id, CellStatus.FATAL, str(exc))
-                self.events.append(f"cell {cell_id}: {exc}; the cell was skipped and a fresh process started")
                 self._restart_after_crash()
                 return
             self._account(reply)

@@ -166,7 +166,8 @@ def bubblewrap_status() -> tuple[bool, str]:
         return False, str(exc)
     probe = [bwrap, "--unshare-all", "--uid", str(account.uid), "--gid", str(account.gid), "--cap-drop", "ALL",
              "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-             "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "true"]
+             "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--tmpfs", "/dev", "--dev-bind", "/dev/null",
+             "/dev/null", "true"]
     kwargs = dict(user=account.uid, group=account.gid, extra_groups=[]) if account.via_launcher else {}
     try:
         proc = subprocess.run(probe, capture_output=True, timeout=30, **kwargs)
@@ -285,9 +286,16 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
             args += ["--ro-bind", engine, SANDBOX_ENGINE + "/autograde", "--ro-bind", course, SANDBOX_COURSE]
             for name, path in data:
                 args += ["--ro-bind", path, f"{SANDBOX_DATA}/{name}"]
-            args += ["--proc", "/proc", "--dev", "/dev", "--size", str(spec.limits.tmp_mb << 20), "--tmpfs", "/dev/shm",
-                     "--remount-ro", "/dev", "--dir", SANDBOX_WORK, "--remount-ro", "/", "--chdir", SANDBOX_WORK,
-                     "--seccomp", str(seccomp_r)]
+            # /dev built by hand, not with --dev: --dev needs devpts, for which bubblewrap maps the
+            # caller to uid 0 in an outer user namespace; without it the uid map is the identity
+            args += ["--proc", "/proc", "--size", str(64 << 10), "--tmpfs", "/dev"]
+            for node in ("null", "zero", "full", "random", "urandom"):
+                args += ["--dev-bind", "/dev/" + node, "/dev/" + node]
+            for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                                 ("stderr", "/proc/self/fd/2")):
+                args += ["--symlink", target, "/dev/" + name]
+            args += ["--size", str(spec.limits.tmp_mb << 20), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+                     "--dir", SANDBOX_WORK, "--remount-ro", "/", "--chdir", SANDBOX_WORK, "--seccomp", str(seccomp_r)]
             args_r, args_w = os.pipe()
             fds.append(args_r)
             payload = b"\0".join(a.encode() for a in args) + b"\0"

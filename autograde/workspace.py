@@ -30,6 +30,7 @@ DISABLED_LAB_PLUGINS = {
     "@jupyter/nbgrader:create-assignment": True,
     "@jupyter/nbgrader:assignment-list": True,
     "@jupyter/nbgrader:course-list": True,
+    "@jupyter/nbgrader:menu": True,  # its entries open the instructor tools
     "@jupyterlab/apputils-extension:announcements": True,
 }
 

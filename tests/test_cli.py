@@ -93,3 +93,48 @@ def test_course_mode_records_nbgrader_gradebook_and_feedback(w1a1, tmp_path):
     assert export.returncode == 0, export.stderr
     rows = (tmp_path / "g.csv").read_text()
     assert "alice" in rows and "100.0" in rows
+
+
+def test_version_and_assignment_ids_in_help():
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("autograde ")
+    proc = run("--help")
+    assert W1A1 in proc.stdout and "w1a2_dinosaur_island" in proc.stdout
+
+
+def test_course_mode_needs_a_course_directory(tmp_path):
+    proc = run("grade", W1A1, cwd=tmp_path)
+    assert proc.returncode == 2 and "course mode needs a course directory" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run("grade", W1A1, "--course-dir", str(tmp_path / "nope"))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_strict_and_feedback_pages_in_file_mode(w1a1, tmp_path):
+    pages = tmp_path / "pages"
+    proc = run("grade", W1A1, str(w1a1.release_path), str(tmp_path / "missing.ipynb"), "--workers", "1",
+               "--feedback", str(pages), "--strict")
+    assert proc.returncode == 1 and "--strict" in proc.stderr
+    assert (pages / (w1a1.release_path.stem + ".html")).exists()
+    assert (pages / "missing.html").exists()
+    proc = run("grade", W1A1, str(w1a1.release_path), "--workers", "1")
+    assert proc.returncode == 0
+    widest = max(len(line) for line in proc.stdout.splitlines())
+    assert widest <= 100, widest  # the score table fits an ordinary terminal
+
+
+def test_course_mode_records_timestamps_and_feedback_as_auto_comments(w1a1, tmp_path):
+    course = _course(tmp_path)
+    d = course / "submitted" / "erin" / W1A1
+    d.mkdir(parents=True)
+    nbformat.write(notebook_with(w1a1, replace={"rnn_forward_code": "def rnn_forward(x, a0, parameters):\n"
+                                                "    raise ValueError('not yet')\n"}), str(d / w1a1.notebook_name))
+    (d / "timestamp.txt").write_text("2026-11-30 23:59:30.000000 UTC")
+    proc = run("grade", W1A1, "--course-dir", str(course), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(W1A1, "erin")
+        assert sub.timestamp is not None and sub.timestamp.strftime("%Y-%m-%d %H:%M") == "2026-11-30 23:59"
+        comment = gb.find_comment("rnn_forward_code", w1a1.notebook_name[:-6], W1A1, "erin")
+        assert "rnn_forward raised ValueError: not yet" in comment.auto_comment
+        assert gb.find_comment("rnn_cell_forward_code", w1a1.notebook_name[:-6], W1A1, "erin").auto_comment

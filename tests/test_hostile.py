@@ -318,3 +318,113 @@ def test_every_result_is_complete(batch):
             assert set(r.exercises) == {"rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
                                         "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward"}
             assert not r.internal_errors, (name, r.internal_errors)
+
+
+# ------------------------------------------------------------------ bounded work per submission
+
+def _tight_course(root: Path) -> Path:
+    """A copy of w1a1 with short deadlines: a 2 s call deadline and a 10 s submission budget."""
+    import shutil
+
+    course = root / "course"
+    for part in ("source", "release", "graders"):
+        shutil.copytree(ROOT / part / W1A1, course / part / W1A1, symlinks=True)
+    (course / "datasets").mkdir()
+    (course / "autograde").symlink_to(ROOT / "autograde")
+    settings = course / "graders" / W1A1 / "assignment.toml"
+    text = settings.read_text()
+    for key, value in (("call_timeout", "2"), ("cell_timeout", "5"), ("submission_timeout", "10")):
+        text = "\n".join(f"{key} = {value}" if line.startswith(f"{key} ") else line for line in text.splitlines())
+    settings.write_text(text + "\n")
+    return course
+
+
+SLEEPY = "\n".join(f"def {fn}(*args, **kwargs):\n    import time\n    time.sleep(1.5)\n    raise ValueError('slow')\n"
+                   for fn in ("rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward"))
+CRASHY = "\n".join(f"def {fn}(*args, **kwargs):\n    import os\n    os._exit(3)\n"
+                   for fn in ("rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
+                              "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward"))
+STOPS = "def rnn_forward(*args, **kwargs):\n    import os, signal\n    os.kill(os.getpid(), signal.SIGSTOP)\n"
+# a cell IPython's transformer is slow on (magics and help syntax over thousands of lines): it is
+# transformed in the sandbox, under the cell's deadline, never in the grader process
+CRAFTED = "\n".join(["%time x = (" + "(" * 40 + "?" for _ in range(800)])
+
+
+TIGHT_RUNNER = """
+import json, resource, sys, time
+from autograde.engine import Grader, Job
+course, aid, warm_nb, *cases = sys.argv[1:]
+grader = Grader()
+out = {}
+try:
+    grader.grade(Job(aid, warm_nb, None, course))
+    for case in cases:
+        name, path = case.split("=", 1)
+        before, started = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+        result = grader.grade(Job(aid, path, None, course))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        out[name] = {"result": result.to_dict(), "wall": time.monotonic() - started,
+                     "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
+finally:
+    grader.close()
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def tight(w1a1, tmp_path_factory):
+    """The cases graded by one warm grader in its own process (a course of its own: grader packages
+    are imported under their assignment's name, once per process)."""
+    import json
+    import subprocess
+    import sys
+
+    from autograde.results import NotebookResult
+
+    course = _tight_course(tmp_path_factory.mktemp("tight"))
+    out = tmp_path_factory.mktemp("tight-nb")
+    cases = {"sleepy": dict(append=[SLEEPY]), "crashy": dict(append=[CRASHY]),
+             "stops_itself": dict(replace={"rnn_forward_code": STOPS}), "crafted_ipython": dict(append=[CRAFTED])}
+    args = []
+    for name, spec in cases.items():
+        path = out / f"{name}.ipynb"
+        nbformat.write(notebook_with(w1a1, **spec), str(path))
+        args.append(f"{name}={path}")
+    proc = subprocess.run([sys.executable, "-c", TIGHT_RUNNER, str(course), W1A1,
+                           str(course / "source" / W1A1 / w1a1.notebook_name), *args],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(CRAFTED) > 30_000
+    return ({k: NotebookResult.from_dict(v["result"]) for k, v in data.items()},
+            {k: v["cpu"] for k, v in data.items()}, {k: v["wall"] for k, v in data.items()})
+
+
+def test_a_submission_has_a_time_budget(tight):
+    results, _, wall = tight
+    r = results["sleepy"]
+    assert r.status.value == "graded" and not r.internal_errors
+    assert wall["sleepy"] < 10 + 5 + 15  # the budget, one last call, and the restarts' start-up
+    assert "time budget of 10 s" in r.message
+    assert any("time budget" in line for e in r.exercises.values() for line in e.feedback)
+
+
+def test_restarts_are_bounded(tight):
+    results, _, wall = tight
+    r = results["crashy"]
+    assert r.status.value == "graded" and not r.internal_errors and r.score == 0
+    assert "crashed" in r.message and wall["crashy"] < 60
+
+
+def test_a_stopped_learner_cannot_hold_the_grader(tight):
+    results, _, wall = tight
+    r = results["stops_itself"]
+    assert r.exercises["rnn_forward"].score == 0 and r.exercises["lstm_backward"].score == 15
+    assert wall["stops_itself"] < 10 + 15
+
+
+def test_learner_cells_are_not_transformed_in_the_grader(tight):
+    results, cpu, _ = tight
+    r = results["crafted_ipython"]
+    assert r.status.value == "graded" and not r.internal_errors
+    assert cpu["crafted_ipython"] < 5, cpu  # the grader's own CPU time for the whole submission

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograde.checks import Feedback, GradeFailure, close, fail
-from autograde.grading import describe_exception
-from autograde.runner import StudentCrash, StudentError
+from autograde.checks import close, fail
+from autograde.grading import isolated  # noqa: F401  (used by the test modules)
 
 # Tolerance. The references are float64 (TF vs numpy float64 agree to ~1e-15). Learners may
 # legitimately compute in float32 (machine epsilon 1.2e-7): with weights of scale 0.5, inputs
@@ -45,31 +44,6 @@ def same_nested(got, expected) -> bool:
         return (isinstance(got, (tuple, list)) and len(got) == len(expected)
                 and all(same_nested(g, e) for g, e in zip(got, expected)))
     return same(got, expected)
-
-
-def isolated(fb: Feedback, student, caller: str, callee: str, compose, matches) -> bool:
-    """A mistake costs points once, in its own exercise.
-
-    Called when ``caller``'s result differs from the reference: recompute what a correct
-    ``caller`` gives around the learner's OWN ``callee`` (the reference loop calling the
-    learner's function through the protocol). If the learner's result matches that, the caller
-    is right and keeps its points, with a note naming the wrong callee. If the callee fails on
-    these inputs, the caller cannot be judged apart from it: fail, naming the callee."""
-    if student.failed(callee) is False:
-        return False  # the callee passed its own checks: a difference is the caller's
-    try:
-        composed = compose()
-    except (StudentError, StudentCrash) as exc:
-        fail(f"{caller} calls your {callee}, which fails on these inputs: {describe_exception(exc, callee)} "
-             f"Fix {callee} first.")
-    except (GradeFailure, TypeError, ValueError, IndexError, KeyError):
-        fb.note(f"{caller} calls your {callee}, which returns something {caller} cannot use; fix {callee} first.")
-        return False
-    if matches(composed):
-        fb.note(f"{caller} calls your {callee}, which gives wrong results (see its own exercise); {caller} itself "
-                "is right and keeps its points.")
-        return True
-    return False
 
 
 def check_second_call(name: str, first, second) -> None:

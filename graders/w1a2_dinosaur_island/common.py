@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from autograde.checks import check_type, close, fail
+from autograde.grading import isolated  # noqa: F401  (used by the test modules)
 
 # float64 learner code against float64 TensorFlow: one step agrees to ~1e-15 (measured
 # 2e-15 on the gradients); 2,001 SGD steps of the training loop drift to 7.6e-15 at most

@@ -6,9 +6,9 @@ import functools
 import numpy as np
 import pytest
 from . import reference as ref
-from .common import ATOL, RTOL, dinosaur_names, random_parameters, same, sorted_vocab
+from .common import ATOL, RTOL, as_indices, dinosaur_names, isolated, random_parameters, same, sorted_vocab
 
-from autograde.checks import Feedback, check_array, check_keys, check_len, check_type, fail
+from autograde.checks import Feedback, as_number, check_array, check_keys, check_len, check_type, fail
 
 exercise = pytest.mark.exercise
 PARAM_KEYS = ["Wax", "Waa", "Wya", "b", "by"]
@@ -21,6 +21,7 @@ PARAM_KEYS = ["Wax", "Waa", "Wya", "b", "by"]
 OPTIMIZE_CASES = [(5, "velociraptor", None, 1.0, 31), (12, "iguanodon", 0.05, 1.2, 32), (8, "zby", None, 1.5, 33)]
 
 
+@functools.cache
 def optimize_problem(case):
     n_a, name, lr, scale, seed = case
     char_to_ix, _ = sorted_vocab()
@@ -29,6 +30,16 @@ def optimize_problem(case):
     X = [None] + [char_to_ix[c] for c in name]
     Y = X[1:] + [char_to_ix["\n"]]
     return X, Y, rng.standard_normal((n_a, 1)) * 0.5, p, lr
+
+
+@functools.cache
+def optimize_expected(case):
+    """The reference step, and the loss of a second step from the updated parameters (what a
+    learner's in-place update shows by its effect). Computed once per grader process."""
+    X, Y, a_prev, p, lr = optimize_problem(case)
+    first = ref.optimize(X, Y, a_prev, p, 0.01 if lr is None else lr)
+    second = ref.optimize(X, Y, a_prev, first.parameters, 0.01 if lr is None else lr)
+    return first, second.loss
 
 
 def diagnose_optimize(fb: Feedback, X, Y, a_prev, p_before, lr, grads, a_last, p_after) -> None:
@@ -52,40 +63,65 @@ def diagnose_optimize(fb: Feedback, X, Y, a_prev, p_before, lr, grads, a_last, p
         fb.diagnose("optimize_clip_bound", f"your gradients are clipped at {bound:g}; optimize clips at 5.")
 
 
+def compose_optimize(student, X, Y, a_prev, p, lr):
+    """What a correct optimize computes around the learner's own clip: the reference forward and
+    backward pass, the learner's clip(gradients, 5), the SGD update."""
+    loss, raw, a_last = ref.loss_and_gradients(X, Y, a_prev, p)
+    clipped = student.clip({k: raw[k] for k in (*ref.KEYS, "da_next")}, 5)
+    if not isinstance(clipped, dict):
+        raise TypeError("clip does not return a dict")
+    updated = {ref.PARAM_OF[k]: p[ref.PARAM_OF[k]] - lr * np.asarray(clipped[k], np.float64) for k in ref.KEYS}
+    return loss, clipped, a_last, updated
+
+
 @exercise("optimize", weight=1)
 @pytest.mark.parametrize("case", OPTIMIZE_CASES, ids=[f"na{c[0]}-{c[1]}" for c in OPTIMIZE_CASES])
 def test_optimize(student, feedback, case):
     X, Y, a_prev, p, lr = optimize_problem(case)
-    args = (X, Y, a_prev, p) if lr is None else (X, Y, a_prev, p, lr)
-    out, after, _ = student.optimize.call_with_args(*args)
-    expected = ref.optimize(X, Y, a_prev, p, 0.01 if lr is None else lr)
+    rate = 0.01 if lr is None else lr
+    params = student.hold(p)  # one dict in the learner process: optimize must update it in place
+    args = (X, Y, a_prev, params) if lr is None else (X, Y, a_prev, params, lr)
+    out = student.optimize(*args)
     check_len("the value returned by optimize", out, 3, "loss, gradients, a[len(X)-1]")
     loss, grads, a_last = out
-    p_after = after[3]
+    p_after = params.call("copy")
+    expected, second_loss = optimize_expected(case)
     ok = (isinstance(grads, dict) and all(same(grads.get(k), expected.gradients[k]) for k in ref.KEYS)
           and same(a_last, expected.a_last) and isinstance(p_after, dict)
           and all(same(p_after.get(k), expected.parameters[k]) for k in PARAM_KEYS))
     if not ok:
-        diagnose_optimize(feedback, X, Y, a_prev, p, lr, grads, a_last, p_after)
-    try:
-        loss_value = float(np.asarray(loss).reshape(()))
-    except (TypeError, ValueError):
-        fail(f"the loss returned by optimize should be a number, but it is {type(loss).__name__}.")
+        if isolated(feedback, student, "optimize", "clip", lambda: compose_optimize(student, X, Y, a_prev, p, rate),
+                    lambda c: isinstance(grads, dict) and all(same(grads.get(k), c[1][k]) for k in ref.KEYS)
+                    and same(a_last, c[2]) and isinstance(p_after, dict)
+                    and all(same(p_after.get(k), c[3][k]) for k in PARAM_KEYS)):
+            return
+        with feedback.probing():
+            diagnose_optimize(feedback, X, Y, a_prev, p, lr, grads, a_last, p_after)
+    loss_value = as_number("the loss returned by optimize", loss)
     if not np.isclose(loss_value, expected.loss, atol=ATOL, rtol=RTOL):
         fail(f"the loss returned by optimize is {loss_value:.6g}; expected {expected.loss:.6g}. It is the loss "
-             "that rnn_forward computes for X and Y.")
+             "that rnn_forward computes for X and Y.", output="loss", kind="values")
     check_keys("the gradients returned by optimize", grads, list(ref.KEYS))
     for key in ref.KEYS:
-        g = np.asarray(grads[key])
-        if g.size and np.abs(g).max() > 5 + 1e-12:
+        g = np.asarray(grads[key]) if isinstance(grads[key], np.ndarray) else None
+        if g is not None and g.size and g.dtype.kind == "f" and np.abs(g).max() > 5 + 1e-12:
             fail(f"gradients[{key!r}] returned by optimize has entries outside [-5, 5]: clip them.")
-        check_array(f"gradients[{key!r}] returned by optimize", grads[key], expected.gradients[key],
-                    atol=ATOL, rtol=RTOL)
-    check_array("the last hidden state returned by optimize", a_last, expected.a_last, atol=ATOL, rtol=RTOL)
+        feedback.check_array(f"gradients[{key!r}] returned by optimize", grads[key], expected.gradients[key],
+                             atol=ATOL, rtol=RTOL)
+    feedback.check_array("the last hidden state returned by optimize", a_last, expected.a_last, atol=ATOL, rtol=RTOL)
     check_type("parameters after optimize", p_after, dict, "a dict")
     for key in PARAM_KEYS:
-        check_array(f"parameters[{key!r}] after optimize (it must update the dictionary it was given, in place)",
-                    p_after.get(key), expected.parameters[key], atol=ATOL, rtol=RTOL)
+        feedback.check_array(f"parameters[{key!r}] after optimize (it must update the dictionary it was given, "
+                             "in place)", p_after.get(key), expected.parameters[key], atol=ATOL, rtol=RTOL)
+    if feedback.failures:
+        return
+    # the in-place update, observed by its effect: a second step from the same dict starts where the first ended
+    again = student.optimize(*args)
+    if isinstance(again, (tuple, list)) and len(again) == 3:
+        second = as_number("the loss returned by optimize", again[0])
+        if not np.isclose(second, second_loss, atol=ATOL, rtol=RTOL):
+            fail("a second call of optimize on the same parameters dict should start from the updated parameters "
+                 f"(loss {second_loss:.6g}); yours gives {second:.6g}: update the dictionary in place.")
 
 
 # ------------------------------------------------------------------ model
@@ -105,6 +141,35 @@ def model_reference(case, **variant):
     n_a, iterations, every, dino_names = case
     char_to_ix, ix_to_char = sorted_vocab()
     return ref.model(model_names(every), ix_to_char, char_to_ix, iterations, n_a, dino_names, **variant)
+
+
+def compose_model(student, case):
+    """What a correct model computes around the learner's OWN optimize and sample: the contract's
+    loop, run here, calling those two through the protocol on one parameters dict held in the
+    learner process (so optimize's in-place updates carry over, as in the learner's own model)."""
+    n_a, iterations, every, dino_names = case
+    char_to_ix, ix_to_char = sorted_vocab()
+    examples = [x.strip() for x in model_names(every)]
+    rng_state = np.random.get_state()
+    try:
+        np.random.seed(0)
+        np.random.shuffle(examples)
+    finally:
+        np.random.set_state(rng_state)
+    params = student.hold(ref.initialize_parameters(n_a, 27, 27))
+    a_prev, newline, last = np.zeros((n_a, 1)), char_to_ix["\n"], "abc"
+    for j in range(iterations):
+        X = [None] + [char_to_ix[ch] for ch in examples[j % len(examples)]]
+        out = student.optimize(X, X[1:] + [newline], a_prev, params, 0.01)
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            raise TypeError("optimize does not return (loss, gradients, a)")
+        a_prev = np.asarray(out[2], np.float64)
+        if j % 2000 == 0:
+            for seed in range(dino_names):
+                indices = as_indices("the list returned by sample", student.sample(params, char_to_ix, seed), 27)
+                text = "".join(ix_to_char[i] for i in indices)
+                last = text[0].upper() + text[1:]
+    return params.call("copy"), last
 
 
 def diagnose_model(fb: Feedback, case, params) -> None:
@@ -145,8 +210,13 @@ def test_model(student, feedback, case):
     params, last_name = out
     check_keys("the parameters returned by model", params, PARAM_KEYS)
     expected, expected_name = model_reference(case)
-    if not all(same(params.get(k), expected[k]) for k in PARAM_KEYS):
-        diagnose_model(feedback, case, params)
+    if not (all(same(params.get(k), expected[k]) for k in PARAM_KEYS) and last_name == expected_name):
+        for callee in ("optimize", "sample"):
+            if isolated(feedback, student, "model", callee, lambda: compose_model(student, case),
+                        lambda c: all(same(params.get(k), c[0][k]) for k in PARAM_KEYS) and last_name == c[1]):
+                return
+        with feedback.probing():
+            diagnose_model(feedback, case, params)
     for key in PARAM_KEYS:
         check_array(f"parameters[{key!r}] after model(..., num_iterations={iterations}, n_a={n_a})", params[key],
                     expected[key], atol=ATOL, rtol=RTOL)

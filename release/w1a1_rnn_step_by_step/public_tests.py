@@ -11,11 +11,12 @@ checks what can be checked without a reference answer:
   L = sum(a * R) for a fixed random R is differentiated by central differences through
   YOUR forward function, and compared with what your backward function returns.
 
-A failing check raises ``AssertionError`` with a message that says what is wrong.
+A failing check shows one line that says what is wrong (see checkkit.py), and the cell fails.
 The sizes are deliberately all different (n_x=3, n_a=5, n_y=2, m=4, T_x=4) so that a
 transposed or swapped matrix shows up as a shape error instead of passing silently.
 """
 import numpy as np
+from checkkit import public_check
 
 from rnn_utils import sigmoid, softmax
 
@@ -25,7 +26,6 @@ __all__ = ["rnn_cell_forward_test", "rnn_forward_test", "lstm_cell_forward_test"
 
 N_X, N_A, N_Y, M, T_X = 3, 5, 2, 4, 4
 
-_GREEN = "\033[92m"
 _RESET = "\033[0m"
 
 
@@ -33,8 +33,6 @@ _RESET = "\033[0m"
 # small helpers
 # --------------------------------------------------------------------------------------
 
-def _passed():
-    print(f"{_GREEN}All tests passed.{_RESET}")
 
 
 def _require(condition, message):
@@ -186,6 +184,7 @@ def _compare_gradient(key, got, expected, m, hint="", rtol=1e-5, atol=1e-6):
 # Exercise 1: rnn_cell_forward
 # --------------------------------------------------------------------------------------
 
+@public_check("rnn_cell_forward")
 def rnn_cell_forward_test(target):
     rng = np.random.default_rng(11)
     xt = rng.standard_normal((N_X, M))
@@ -256,7 +255,6 @@ def rnn_cell_forward_test(target):
     _require(_close(np.arctanh(full), np.arctanh(part_x) + np.arctanh(part_a) + p["ba"]),
              "a_next should be tanh of the SUM Waa·a_prev + Wax·xt + ba (one tanh around "
              "all three terms).")
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -275,6 +273,7 @@ def _check_sequence_caches(caches, x, t_x, cache_len, layout):
         _check_tuple(cache, f"caches[0][{t}]", cache_len, layout)
 
 
+@public_check("rnn_forward")
 def rnn_forward_test(target):
     rng = np.random.default_rng(21)
     x = rng.standard_normal((N_X, M, T_X))
@@ -334,7 +333,6 @@ def rnn_forward_test(target):
              and len(caches[0]) == t_x,
              "With n_x=2, n_a=3, n_y=4, m=1, T_x=6 the shapes are wrong. Read the sizes from "
              "x.shape and parameters['Wya'].shape instead of hard-coding them.")
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -349,6 +347,7 @@ def _lstm_gates(target, xt, a_prev, c_prev, params):
     return {"ft": cache[4], "it": cache[5], "cct": cache[6], "ot": cache[7]}
 
 
+@public_check("lstm_cell_forward")
 def lstm_cell_forward_test(target):
     rng = np.random.default_rng(31)
     xt = rng.standard_normal((N_X, M))
@@ -434,13 +433,13 @@ def lstm_cell_forward_test(target):
         g_a = _lstm_gates(target, zx, a_prev, za, only_a)[name]
         _require(_close(g_a, act(w[:, :N_A] @ a_prev + params["b" + gate])),
                  f"With xt = 0, {name} should be computed from W{gate}[:, :n_a]·a_prev + b{gate}.")
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
 # Exercise 4: lstm_forward
 # --------------------------------------------------------------------------------------
 
+@public_check("lstm_forward")
 def lstm_forward_test(target):
     rng = np.random.default_rng(41)
     x = rng.standard_normal((N_X, M, T_X))
@@ -518,7 +517,6 @@ def lstm_forward_test(target):
              and len(caches[0]) == t_x,
              "With n_x=2, n_a=3, n_y=4, m=1, T_x=6 the shapes are wrong. Read the sizes from "
              "x.shape and parameters['Wy'].shape instead of hard-coding them.")
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -533,6 +531,7 @@ def _skipped(name, fwd):
           f"pass your forward function as the second argument, e.g. {name}(target, {fwd}).{_RESET}")
 
 
+@public_check("rnn_cell_backward")
 def rnn_cell_backward_test(target, forward=None):
     rng = np.random.default_rng(51)
     xt = rng.standard_normal((N_X, M))
@@ -571,7 +570,6 @@ def rnn_cell_backward_test(target, forward=None):
     for key in shapes:
         _compare_gradient(key, gradients[key], numeric[key], M, hints[key],
                           rtol=settings["rtol"], atol=settings["atol"])
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -583,6 +581,7 @@ _THROUGH_TIME_HINT = ("Common causes: the `+ da_prevt` term is missing, the loop
                       "(=) instead of summed (+=) over the time steps.")
 
 
+@public_check("rnn_backward")
 def rnn_backward_test(target, forward=None):
     rng = np.random.default_rng(61)
     x = rng.standard_normal((N_X, M, T_X))
@@ -629,7 +628,6 @@ def rnn_backward_test(target, forward=None):
         _compare_gradient(key, gradients[key], numeric[key][0], M,
                           "(Case: gradient at every time step.) " + _THROUGH_TIME_HINT,
                           rtol=settings["rtol"], atol=settings["atol"])
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -660,6 +658,7 @@ _LSTM_HINTS = {
 }
 
 
+@public_check("lstm_cell_backward")
 def lstm_cell_backward_test(target, forward=None):
     rng = np.random.default_rng(71)
     xt = rng.standard_normal((N_X, M))
@@ -720,13 +719,13 @@ def lstm_cell_backward_test(target, forward=None):
         _compare_gradient(key, gradients[key], numeric[key][2], M,
                           "(Case: da_next and dc_next together.) " + _LSTM_HINTS[key],
                           rtol=settings["rtol"], atol=settings["atol"])
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
 # Exercise 8: lstm_backward
 # --------------------------------------------------------------------------------------
 
+@public_check("lstm_backward")
 def lstm_backward_test(target, forward=None):
     rng = np.random.default_rng(81)
     x = rng.standard_normal((N_X, M, T_X))
@@ -781,4 +780,3 @@ def lstm_backward_test(target, forward=None):
         _compare_gradient(key, gradients[key], numeric[key][0], M,
                           "(Case: gradient at every time step.) " + hint,
                           rtol=settings["rtol"], atol=settings["atol"])
-    _passed()

@@ -10,21 +10,18 @@ Each ``*_test`` function checks what can be checked without a reference answer:
   its layers, one by one, with the expected architecture;
 - ``compile_model_test`` reads the optimizer, loss and metrics the model was compiled with.
 
-A failing check raises ``AssertionError`` with a message that says what is wrong.
+A failing check shows one line that says what is wrong (see checkkit.py), and the cell fails.
 """
 import numpy as np
+from checkkit import public_check
 import keras
 
 __all__ = ["one_step_attention_test", "modelf_test", "compile_model_test"]
 
-_GREEN = "\033[92m"
-_RESET = "\033[0m"
 
 SHARED_ATTENTION_LAYERS = ("repeator", "concatenator", "densor1", "densor2", "activator", "dotor")
 
 
-def _passed():
-    print(f"{_GREEN}All tests passed.{_RESET}")
 
 
 def _require(condition, message):
@@ -73,6 +70,7 @@ def _context_with(layers, a, s_prev, a_first=True):
     return np.asarray(layers["dotor"]([alphas, a]))
 
 
+@public_check("one_step_attention")
 def one_step_attention_test(target):
     layers = _shared_layers(target)
     Tx = layers["repeator"].n
@@ -147,7 +145,6 @@ def one_step_attention_test(target):
     finally:
         d1.set_weights(saved[0])
         d2.set_weights(saved[1])
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -208,6 +205,7 @@ def _same_class(got, expected):
     return got == expected or (expected == "SharedLSTM" and got == "LSTM")
 
 
+@public_check("modelf")
 def modelf_test(target):
     args = (30, 10, 32, 64, 37, 11)
     model = _call(target, "modelf", *args)
@@ -266,7 +264,6 @@ def modelf_test(target):
              "All 10 outputs are identical: the decoder seems to start again from s0 and c0 at every "
              "step. Start from s = s0, c = c0, then give each step the s and c returned by the "
              "previous step.")
-    _passed()
 
 
 # --------------------------------------------------------------------------------------
@@ -305,7 +302,11 @@ def _metric_names(metrics):
     return [getattr(metrics, "name", None) or getattr(metrics, "__name__", None) or str(metrics)]
 
 
+@public_check("compile_model")
 def compile_model_test(model):
+    _require(model is not None,
+             "model is not defined: the cell that builds it (model = modelf(...)) did not run through; "
+             "finish modelf first.")
     _require(isinstance(model, keras.Model),
              f"compile_model_test needs the model, but got a {type(model).__name__}.")
     optimizer = getattr(model, "optimizer", None)
@@ -343,4 +344,3 @@ def compile_model_test(model):
     names = _metric_names(compiled.get("metrics"))
     _require(any(_bare_name(n) in ("accuracy", "acc", "categoricalaccuracy") for n in names),
              f"The metrics are {names}; they should include 'accuracy' (metrics=['accuracy']).")
-    _passed()

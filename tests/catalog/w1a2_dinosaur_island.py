@@ -1505,3 +1505,25 @@ _CORRECT_MODEL = [
 ]
 
 CORRECT: list[Variant] = _CORRECT_CLIP + _CORRECT_SAMPLE + _CORRECT_OPTIMIZE + _CORRECT_MODEL
+
+
+# ---------------------------------------------------------------------------------------
+# CROSS: a correct function around a wrong one it calls. The outer keeps its points (its
+# feedback names the wrong callee); the callee loses its own.
+# ---------------------------------------------------------------------------------------
+
+def _code(name: str) -> str:
+    return next(v.code for v in WRONG + CORRECT if v.name == name)
+
+
+CROSS: list[Variant] = [
+    Variant("optimize", "optimize_manual_sgd__around__clip_upper_only", _code("optimize_manual_sgd"),
+            "A correct optimize around a clip that bounds only the upper side.",
+            others={"clip": _code("clip_upper_only")}),
+    Variant("model", "model_explicit_loops__around__sample_argmax", _code("model_explicit_loops"),
+            "A correct training loop around a sampler that takes the argmax.",
+            others={"sample": _code("sample_argmax")}),
+    Variant("model", "model_permutation_shuffle__around__optimize_clip_10", _code("model_permutation_shuffle"),
+            "A correct training loop around an optimize that clips at 10.",
+            others={"optimize": _code("optimize_clip_10")}),
+]
