@@ -124,19 +124,6 @@ def random_map(dim: int, seed: int, scale: float) -> tuple[dict[str, np.ndarray]
     return m, g
 
 
-def call_twice(student, name: str, args: tuple, mutable: tuple[int, ...]):
-    """Call ``name`` twice on the same argument objects, the ``mutable`` ones held in the learner
-    process, and read those back: a function that changes its inputs in place shows it by an
-    observable effect (another second result, or arguments that changed). Strings and tuples are
-    passed as plain data (``Student.call_twice`` would ask a str for ``__add__(())``)."""
-    held = [student.hold(a) if i in mutable else a for i, a in enumerate(args)]
-    fn = getattr(student, name)
-    first = fn(*held)
-    second = fn(*held)
-    after = {i: held[i].call("copy") for i in mutable}
-    return first, second, after
-
-
 def identical(a: Any, b: Any) -> bool:
     """Two results of the same call are the same (NaN equal to NaN)."""
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
