@@ -89,9 +89,9 @@ def test_learner_text_is_not_markup_in_the_console(tmp_path):
     first = next(iter(assignment.exercises))
     nb = variant_notebook(assignment.source_path, Variant(first, "markup", CASES["raises_markup"].replace("{name}", first)),
                           tmp_path)
-    bad = tmp_path / "[bold red]sneaky[/].ipynb"
+    bad = tmp_path / "[bold red]sneaky[red].ipynb"
     bad.write_text("not a notebook [link=file:///etc/passwd]x[/link]")
     proc = subprocess.run([sys.executable, "-m", "autograde.cli", "grade", assignment.id, str(nb), str(bad),
                            "--workers", "1"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "[bold red]sneaky[/]" in proc.stdout  # printed as text, not styled away
+    assert "[bold red]sneaky[red]" in proc.stdout  # printed as text, not styled away
