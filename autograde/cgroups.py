@@ -109,12 +109,46 @@ class Group:
                 pass
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+@functools.lru_cache(maxsize=1)
+def sweep() -> int:
+    """Remove the groups of workers that are gone (killed before they could clean up); once per process.
+
+    A group is named sb-...-<worker pid>-<n>; what is left in a dead worker's group is killed."""
+    kind, parents = layout()
+    if not kind:
+        return 0
+    removed = 0
+    names = {d.name for parent in parents.values() for d in parent.glob("sb-*") if d.is_dir()}
+    for name in names:
+        try:
+            worker = int(name.split("-")[-2])
+        except (ValueError, IndexError):
+            continue
+        if worker == os.getpid() or _alive(worker):
+            continue
+        dirs = [parent / name for parent in parents.values() if (parent / name).is_dir()]
+        Group(kind, dirs).remove()
+        removed += 1
+    return removed
+
+
 def create(name: str, processes: int, memory_mb: int) -> Group | None:
     """A new group with these limits, or None where cgroups cannot be used."""
     kind, parents = layout()
     if not kind:
         return None
     assert isinstance(parents, dict)
+    sweep()
     limit = str(memory_mb << 20)
     if kind == "v1":
         pids, mem = parents["pids"] / name, parents["memory"] / name

@@ -120,9 +120,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if args.feedback:
             from autograde import feedback
 
+            checked = feedback.checked_descriptions(assignment)
             for r in results:
                 page = Path(args.feedback) / (Path(r.notebook).stem + ".html")
-                feedback.write(r, page)
+                feedback.write(r, page, checked)
             _say(f"feedback pages written to {args.feedback}/")
     else:
         results = _grade_course(args)
@@ -177,16 +178,48 @@ def _grade_course(args: argparse.Namespace):
     db_url = args.db or os.environ.get("AUTOGRADE_DB_URL") or f"sqlite:///{root / 'gradebook.db'}"
     book = gradebook.Gradebook(db_url, assignment)
     jobs = [Job(assignment.id, str(submitted / s / assignment.id / name), s, str(root)) for s in students]
+    checked = feedback.checked_descriptions(assignment)
 
     def record(result):
         book.record(result, gradebook.submission_timestamp(submitted / result.student / assignment.id))
-        feedback.write(result, root / "feedback" / result.student / assignment.id / (Path(name).stem + ".html"))
+        feedback.write(result, root / "feedback" / result.student / assignment.id / (Path(name).stem + ".html"),
+                       checked)
 
     results = _run_batch(jobs, args.workers, f"grading {assignment.id}", on_result=record)
     summary = root / "autograded" / f"{assignment.id}-results.json"
     write_json(results, summary)
     _say(f"gradebook: {db_url}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\nresults:   {summary}")
     return results
+
+
+# ------------------------------------------------------------------ report, export
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograde import report
+    from autograde.assignment import load_assignment
+    from autograde.errors import CourseError
+
+    root = Path(args.course_dir).resolve() if args.course_dir else Path.cwd().resolve()
+    if not root.is_dir():
+        raise CourseError(f"course directory {args.course_dir} does not exist")
+    assignment = load_assignment(args.assignment, root)
+    path = report.build(assignment, root, Path(args.out) if args.out else None, db_url=args.db,
+                        results_path=Path(args.results) if args.results else None,
+                        similarity=not args.no_similarity)
+    _say(f"class report: {path}", "green")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from autograde import gradescope
+    from autograde.assignment import load_assignment
+
+    root = Path(args.course_dir).resolve() if args.course_dir else None
+    assignment = load_assignment(args.assignment, root)
+    path = gradescope.export(assignment, Path(args.outdir), visibility=args.visibility)
+    _say(f"Gradescope autograder: {path}\nupload it as the assignment's autograder (Ubuntu 24.04 base image)",
+         "green")
+    return 0
 
 
 # ------------------------------------------------------------------ release, fetch, lab, new
@@ -317,6 +350,36 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///<course>/gradebook.db)")
     g.add_argument("--strict", action="store_true", help="exit 1 if any notebook is missing or unreadable")
     g.set_defaults(func=cmd_grade)
+
+    rep = sub.add_parser("report", help="class report of the last course-mode run (one HTML page)",
+                         description="Write one self-contained HTML page (no network needed, no scripts) about "
+                         "the last course-mode run of ASSIGNMENT: score distribution; per exercise the mean score, "
+                         "the share with full marks and the share that crashed, timed out or raised an error; the "
+                         "recognised mistakes ranked by how many learners made them, with the hints they saw; "
+                         "clusters of near-identical implementations with the code side by side; grading time per "
+                         "submission, the slowest ones and every submission that could not be graded. Reads "
+                         "autograded/ASSIGNMENT-results.json and the gradebook of the course directory.")
+    rep.add_argument("assignment", help=f"one of: {ids}")
+    rep.add_argument("--course-dir", help="course root holding submitted/ and autograded/ (default: current directory)")
+    rep.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///<course>/gradebook.db)")
+    rep.add_argument("--results", help="results file (default <course>/autograded/ASSIGNMENT-results.json)")
+    rep.add_argument("--out", help="where to write the page (default <course>/autograded/ASSIGNMENT-report.html)")
+    rep.add_argument("--no-similarity", action="store_true", help="skip the similarity analysis")
+    rep.set_defaults(func=cmd_report)
+
+    ex = sub.add_parser("export", help="export an assignment's autograder for another platform (gradescope)",
+                        description="gradescope: build OUTDIR/autograder.zip in Gradescope's autograder format: "
+                        "setup.sh (bubblewrap, the sandbox account, the pinned Python environment) and "
+                        "run_autograder, which grades the uploaded notebook with this engine, sandbox included, "
+                        "and writes results/results.json (one test per exercise, learner-facing feedback only).")
+    ex.add_argument("platform", choices=["gradescope"], help="target platform")
+    ex.add_argument("assignment", help=f"one of: {ids}")
+    ex.add_argument("outdir", help="folder to write autograder.zip into")
+    ex.add_argument("--course-dir", help="course root (default: this repository)")
+    ex.add_argument("--visibility", default="visible",
+                    choices=["visible", "after_due_date", "after_published", "hidden"],
+                    help="when learners see their results on Gradescope (default %(default)s)")
+    ex.set_defaults(func=cmd_export)
 
     r = sub.add_parser("release", help="generate release/ from source/ with nbgrader",
                        description="Generate release/ASSIGNMENT (all assignments by default) with nbgrader, refusing "

@@ -3,9 +3,12 @@
 For every assignment of the course: makes sure its release is generated (never replacing a
 release notebook someone edited), and puts submissions in a small course under
 build/demo-course: the solution (ada), the untouched release (ben), the catalog's wrong
-implementations named in the assignment's settings ([demo] picks), and, where the settings
-ask for it, one hostile submission (mallory). Then grades each assignment in course mode
-into one SQLite nbgrader gradebook, writes feedback pages, and prints where everything is.
+implementations named in the assignment's settings ([demo] picks), where the settings ask
+for it one hostile submission (mallory), and for the first assignment two learners whose
+work the similarity analysis should flag (ivy, and jon who hands in a disguised copy of
+ivy's notebook). Then grades each assignment in course mode into one SQLite nbgrader
+gradebook, writes feedback pages and the class report of each assignment, and prints where
+everything is.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograde import cli, release
+from autograde import cli, demo_extra, release
 from autograde.assignment import Assignment, discover, load_assignment, repo_root
 from autograde.catalog import load_catalog
 from autograde.errors import ReleaseError
@@ -40,7 +43,7 @@ def {name}(*args, **kwargs):
 '''
 
 
-def build_assignment(assignment: Assignment, course: Path) -> str:
+def build_assignment(assignment: Assignment, course: Path, copies: bool = False) -> str:
     """Put the demo submissions of one assignment under course/submitted; say who is who."""
     try:
         release.generate(assignment, assignment.release_dir)
@@ -73,6 +76,8 @@ def build_assignment(assignment: Assignment, course: Path) -> str:
         nbformat.write(nb, str(scratch / "mallory.ipynb"))
         put("mallory", scratch / "mallory.ipynb")
         who.append("mallory: hostile (snoops, opens a socket, loops forever)")
+    if copies:
+        who += demo_extra.add_copies(assignment, scratch, put)
     return f"   {assignment.id}: ada: the solution; ben: the untouched release; " + "; ".join(who)
 
 
@@ -108,13 +113,16 @@ def main() -> int:
         if (root / name).exists():
             (course / name).symlink_to(root / name)
     ids = discover(root)
-    for assignment_id in ids:
-        print(build_assignment(load_assignment(assignment_id, root), course))
+    for i, assignment_id in enumerate(ids):
+        print(build_assignment(load_assignment(assignment_id, root), course, copies=i == 0))
 
     print("2. grading in course mode (sandboxed learner processes, TensorFlow references)")
     code = 0
     for assignment_id in ids:
         code |= cli.main(["grade", assignment_id, "--course-dir", str(course)])
+    print("3. class reports (scores, mistakes, similar implementations, grading time)")
+    report_lines = demo_extra.reports(ids, course)
+    example = demo_extra.feedback_example(load_assignment(ids[0], course), course) if ids else None
     made = []
     for assignment_id in ids:
         made += make_artifacts(load_assignment(assignment_id, root), course / "artifacts" / assignment_id)
@@ -124,7 +132,12 @@ Where to look:
       e.g. .venv/bin/nbgrader export --CourseDirectory.root={course} --to grades.csv
   feedback pages:               {course / 'feedback'}/<student>/<assignment>/<notebook>.html
   machine-readable results:     {course / 'autograded'}/<assignment>-results.json
-""" + "".join(f"  {label}: {path}\n" for label, path in made))
+""")
+    print("\n".join(report_lines))
+    if example:
+        print(f"  one learner's feedback page: {example}")
+    for label, path in made:
+        print(f"  {label}: {path}")
     return code
 
 

@@ -55,6 +55,7 @@ SANDBOX_DATA = "/datasets"
 SANDBOX_ENGINE = "/opt/autograde"
 SANDBOX_VENV = "/opt/venv"
 SANDBOX_WORK = "/tmp/work"
+SANDBOX_MPLCONFIG = "/opt/mplconfig"
 SANDBOX_USER = "autograde-sandbox"
 
 # syscalls refused with EPERM inside the sandbox
@@ -226,6 +227,34 @@ def _common_env() -> dict[str, str]:
             "MKL_NUM_THREADS": "1", "KERAS_BACKEND": "tensorflow", "PATH": "/usr/bin:/bin"}
 
 
+@functools.lru_cache(maxsize=1)
+def matplotlib_config() -> str | None:
+    """A read-only matplotlib configuration folder holding this machine's font cache.
+
+    Keras imports matplotlib; with an empty cache every fresh sandbox would scan the system's
+    fonts again (about a second of CPU per submission). The cache is made once per grader
+    process, from its own matplotlib, into a private folder that the sandbox sees read-only."""
+    import atexit
+    import shutil as _shutil
+
+    try:
+        import matplotlib
+        from matplotlib import font_manager  # noqa: F401  (builds the grader's own cache if needed)
+    except Exception:
+        return None
+    source = Path(matplotlib.get_cachedir())
+    caches = sorted(source.glob("fontlist-*.json"))
+    if not caches:
+        return None
+    folder = tempfile.mkdtemp(prefix="autograde-mplconfig-")
+    os.chmod(folder, 0o755)
+    for cache in caches:
+        _shutil.copy(cache, folder)
+        os.chmod(Path(folder) / cache.name, 0o644)
+    atexit.register(_shutil.rmtree, folder, True)
+    return folder
+
+
 def _rlimits(limits: Limits) -> dict[str, int]:
     return {"as": limits.address_space_mb << 20, "cpu": limits.cpu_seconds, "nofile": limits.open_files,
             "fsize": limits.file_size_mb << 20, "nproc": limits.processes, "core": 0}
@@ -278,8 +307,11 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
                 elif os.path.isdir("/" + link):
                     args += ["--ro-bind", "/" + link, "/" + link]
             for etc in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
-                        "hosts", "mime.types", "matplotlibrc"):
+                        "hosts", "mime.types", "matplotlibrc", "fonts"):
                 args += ["--ro-bind-try", "/etc/" + etc, "/etc/" + etc]
+            mpl = matplotlib_config()
+            if mpl:
+                args += ["--ro-bind", mpl, SANDBOX_MPLCONFIG, "--setenv", "AUTOGRADE_MPL_CACHE", SANDBOX_MPLCONFIG]
             for root in roots:
                 args += ["--ro-bind", root, root]
             if venv:
@@ -309,7 +341,7 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
             # bwrap itself becomes pid 1 of the sandbox, whose /proc/1/environ the learner can read:
             # give it nothing of the grader's environment
             outer_env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-            reach = sorted({*roots, *(p for p in (venv, engine, course) if p), *(p for _, p in data)})
+            reach = sorted({*roots, *(p for p in (venv, engine, course, mpl) if p), *(p for _, p in data)})
             pass_fds = (fd_in, fd_out, seccomp_r, args_r)
             cleanup: tuple[str, ...] = ()
         else:

@@ -104,6 +104,10 @@ picks = {{ cleo = "missing_bias" }}
 min_wrong = 1
 min_correct = 1
 min_diagnoses = 1
+
+# what the hidden checks of each exercise look at, in the learner's words (feedback pages, Gradescope)
+[feedback.checked]
+dense_tanh = "a on hidden inputs of several sizes, compared with a TensorFlow reference within 1e-6."
 '''
 
 REFERENCE = '''"""TensorFlow references of {aid}, computed in the grader process (float64)."""

@@ -28,6 +28,9 @@ Example (every key is optional)::
     min_wrong = 40
     min_correct = 12
     min_diagnoses = 10
+
+    [feedback.checked]         # per exercise, what its hidden checks look at (the learner's words)
+    rnn_forward = "a and y_pred on hidden sequences of several sizes, compared with a reference"
 """
 from __future__ import annotations
 
@@ -77,6 +80,13 @@ class CatalogRules:
 
 
 @dataclass(frozen=True)
+class FeedbackText:
+    """Learner-facing text of the feedback pages."""
+
+    checked: collections.abc.Mapping[str, str] = field(default_factory=dict)  # exercise -> what its checks look at
+
+
+@dataclass(frozen=True)
 class Settings:
     cell_timeout: float = 60.0
     call_timeout: float = 30.0
@@ -90,6 +100,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     demo: Demo = field(default_factory=Demo)
     catalog: CatalogRules = field(default_factory=CatalogRules)
+    feedback: FeedbackText = field(default_factory=FeedbackText)
 
     def callers_of(self, exercise: str) -> set[str]:
         """Graded functions that call ``exercise``, directly or through others."""

@@ -32,6 +32,8 @@ def check_settings(root: Path, aid: str) -> Assignment:
     for path in assignment.reference_dirs:
         assert (path / "manifest.json").exists(), f"{path} has no manifest.json"
     assert (assignment.graders_dir / "__init__.py").exists(), "graders/<id>/ must be a package"
+    missing = set(assignment.exercises) - set(s.feedback.checked)
+    assert not missing, f"[feedback.checked] needs a sentence for learners about {sorted(missing)}"
     return assignment
 
 

@@ -347,9 +347,17 @@ def test_compile_configuration(student):
         fail("compile the model with the optimizer you created: model.compile(optimizer=opt, ...).")
 
 
-def _reference_steps(weights, grads, schedule: bool) -> list[np.ndarray]:
+def optimizer_probe_gradients() -> list[list[np.ndarray]]:
+    rng = np.random.default_rng(31)
+    return [[rng.normal(0, 1, w.shape).astype(np.float32) for w in reference()[2]] for _ in range(2)]
+
+
+@functools.lru_cache(maxsize=2)
+def _reference_steps(schedule: bool) -> list[np.ndarray]:
+    """The reference weights after two Adam steps on the probe gradients (computed once per process)."""
     import keras
 
+    weights, grads = reference()[2], optimizer_probe_gradients()
     model = ref.build_model()
     model.set_weights(weights)
     lr = (keras.optimizers.schedules.InverseTimeDecay(0.005, decay_steps=1, decay_rate=0.01) if schedule
@@ -396,8 +404,7 @@ def test_compile_behaviour(student):
     iterations = as_array("opt.iterations", opt.attr("iterations"))
     if iterations.size != 1 or int(iterations.reshape(())) != 0:
         return  # the learner trained with it already: its state is no longer a fresh Adam's (config checked above)
-    rng = np.random.default_rng(31)
-    grads = [[rng.normal(0, 1, w.shape).astype(np.float32) for w in weights] for _ in range(2)]
+    grads = optimizer_probe_gradients()
     variables = model.attr("trainable_variables")
     try:
         for g in grads:
@@ -406,7 +413,7 @@ def test_compile_behaviour(student):
         fail(f"the optimizer could not update the model's weights ({exc.type_name}: {exc.message[:200]}).")
     after = [as_array("weights", w) for w in model.call("get_weights")]
     for schedule in (False, True):
-        expected = _reference_steps(weights, grads, schedule)
+        expected = _reference_steps(schedule)
         if len(after) == len(expected) and all(a.shape == e.shape and np.allclose(a, e, atol=1e-6)
                                                for a, e in zip(after, expected)):
             return

@@ -73,7 +73,8 @@ def public_check(exercise: str) -> Callable[[Callable[..., Any]], Callable[..., 
                 raise CheckFailed(f"{exercise} is not implemented yet: replace `raise NotImplementedError()` "
                                   "with your code.") from None
             except AssertionError as exc:
-                raise CheckFailed(f"{exercise}: {exc}") from None
+                text = str(exc)
+                raise CheckFailed(text if text.startswith(exercise) else f"{exercise}: {text}") from None
             except Exception as exc:  # raised by the learner's code
                 raise CheckFailed(f"{exercise} raised {type(exc).__name__}: {exc}", _learner_frames(exc)) from None
             print(f"{_GREEN}All tests passed.{_RESET}")
