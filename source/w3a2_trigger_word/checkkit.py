@@ -1,0 +1,1 @@
+../../autograde/checkkit.py
