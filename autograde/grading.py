@@ -41,22 +41,32 @@ CONFIG_FILE = Path(__file__).resolve().parent / "graders.ini"
 # ------------------------------------------------------------------ remote values
 
 class RemoteObject:
-    """An object that lives in the learner process (a Keras model, say)."""
+    """An object that lives in the learner process (a Keras model, say).
+
+    It belongs to the process it came from: after a restart, using it raises StudentCrash
+    instead of silently reaching another object that got the same id in the new process."""
 
     def __init__(self, session: StudentSession, handle: Handle) -> None:
         self._session = session
         self._handle = handle
+        self._generation = session.generation
+
+    def _check(self) -> None:
+        if self._session.generation != self._generation:
+            raise StudentCrash("an object of a learner process that has since been restarted was used")
 
     @property
     def remote_type(self) -> str:
         return self._handle.type
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        self._check()
         reply = self._session.request(Op.CALL_METHOD, {"handle": self._handle.id, "name": method,
                                                        "args": _unwrap(list(args)), "kwargs": _unwrap(kwargs)})
         return _wrap(self._session, self._session.decode(reply))
 
     def attr(self, name: str) -> Any:
+        self._check()
         reply = self._session.request(Op.GETATTR, {"handle": self._handle.id, "name": name})
         return _wrap(self._session, self._session.decode(reply))
 
@@ -64,6 +74,7 @@ class RemoteObject:
 def _unwrap(value: Any) -> Any:
     """Remote objects go back to the learner process as their handles."""
     if isinstance(value, RemoteObject):
+        value._check()
         return value._handle
     if isinstance(value, (tuple, list)):
         return type(value)(_unwrap(v) for v in value)
@@ -85,13 +96,18 @@ def _wrap(session: StudentSession, value: Any) -> Any:
 
 
 class RemoteFunction:
-    def __init__(self, session: StudentSession, name: str) -> None:
+    def __init__(self, session: StudentSession, name: str, timeout: float | None = None) -> None:
         self._session = session
         self.name = name
+        self._timeout = timeout
+
+    def with_timeout(self, seconds: float) -> "RemoteFunction":
+        """The same function with its own call deadline (e.g. short where an endless loop is expected)."""
+        return RemoteFunction(self._session, self.name, seconds)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         reply = self._session.request(Op.CALL, {"name": self.name, "args": _unwrap(list(args)),
-                                                "kwargs": _unwrap(kwargs)})
+                                                "kwargs": _unwrap(kwargs)}, self._timeout)
         return _wrap(self._session, self._session.decode(reply))
 
     def call_with_args(self, *args: Any, **kwargs: Any) -> tuple[Any, tuple, dict]:

@@ -318,6 +318,7 @@ class StudentSession:
     events: list[str] = field(default_factory=list)   # what happened outside the cells, for the result's message
     restarts: int = 0
     inside_seconds: float = 0.0          # the learner's own measure of time spent in its code (benchmarks)
+    generation: int = 0                  # which learner process (0, 1, ... after restarts) handles belong to
     _proc: LearnerProcess | None = None
     _deadline: float = 0.0
     _poisoned: dict[str, StudentCrash] = field(default_factory=dict)
@@ -345,6 +346,7 @@ class StudentSession:
     def _boot(self) -> None:
         proc = self.pool.take()
         self._proc = proc
+        self.generation += 1
         for cell_id, code in self.cells:
             previous = self.outcomes.get(cell_id)
             if previous and previous.status is CellStatus.FATAL:
