@@ -6,6 +6,10 @@ submission's exercise scores become the auto_score of the matching grade cells, 
 exercise's learner-facing feedback the auto_comment of its solution cell, and nbgrader's
 submission timestamp (``timestamp.txt``) the submission's timestamp, so `nbgrader export`,
 the formgrader and nbgrader's late-penalty plugins see them.
+
+Several processes may write one gradebook at once (two instructors, PostgreSQL): creating the
+tables and the assignment, and each learner's record, are serialised by a lock
+(:mod:`autograde.dblock`), because nbgrader's check-then-insert is not race-free.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from autograde.assignment import Assignment
+from autograde.dblock import GradebookLock
 from autograde.results import NotebookResult
 
 
@@ -37,7 +42,9 @@ class Gradebook:
         self.notebook_id = Path(assignment.notebook_name).stem
         self.exercises = assignment.exercises
         self.solution_cells = set(assignment.source_notebook().solution_ids)
-        self._ensure_assignment()
+        self.lock = GradebookLock(db_url)
+        with self.lock.hold("schema"):
+            self._ensure_assignment()
 
     def _open(self):
         from nbgrader.api import Gradebook as NbGradebook
@@ -69,7 +76,7 @@ class Gradebook:
         if not result.student:
             raise ValueError("a gradebook record needs a student id")
         aid = self.assignment.id
-        with self._open() as gb, warnings.catch_warnings():
+        with self.lock.hold(f"student:{result.student}"), self._open() as gb, warnings.catch_warnings():
             # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings
             warnings.simplefilter("ignore")
             gb.update_or_create_student(result.student)
