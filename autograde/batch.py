@@ -281,7 +281,7 @@ def grade_course(assignment, root: Path, db_url: str, *, workers: int, cluster: 
         close = getattr(pool, "close", None)
         if close:
             close()
-        book.lock.close()
+        book.close()
     if getattr(pool, "errors", None):
         raise CourseError(f"{len(pool.errors)} submission(s) were not graded because grading workers failed "
                           f"(first: {pool.errors[0]}); everything else is recorded: run the same command again "
