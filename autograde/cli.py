@@ -186,7 +186,10 @@ def _grade_course(args: argparse.Namespace):
     db_url = args.db or os.environ.get("AUTOGRADE_DB_URL") or f"sqlite:///{root / 'gradebook.db'}"
     summary = grade_course(assignment, root, db_url, workers=args.workers, cluster=args.cluster,
                            regrade=args.regrade, progress=_progress, say=_say)
-    _say(f"gradebook: {db_url}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\n"
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(db_url).render_as_string(hide_password=True)  # never print a database password
+    _say(f"gradebook: {shown}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\n"
          f"results:   {summary.results_path} (log: {summary.log_path})")
     return summary
 
