@@ -278,11 +278,12 @@ def main() -> int:
                                        **run_grade(course, "--workers", str(args.workers)),
                                        "steady_seconds_per_submission": steady_rate(course)}
             save()
-        course = work / f"dask-{args.dask}"
-        report["dask"][str(args.dask)] = {"mix": build_course(course, args.dask, kinds=kinds),
-                                          **run_grade(course, "--cluster", cluster.address),
-                                          "steady_seconds_per_submission": steady_rate(course)}
-        save()
+        if args.dask:
+            course = work / f"dask-{args.dask}"
+            report["dask"][str(args.dask)] = {"mix": build_course(course, args.dask, kinds=kinds),
+                                              **run_grade(course, "--cluster", cluster.address),
+                                              "steady_seconds_per_submission": steady_rate(course)}
+            save()
     finally:
         cluster.close()
     for n in local_sizes[-1:]:
