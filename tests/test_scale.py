@@ -11,7 +11,8 @@ its gradebook, as `nbgrader export` and nbgrader's own API read them:
 - two instructors grading the same assignment at once into one PostgreSQL gradebook.
 
 The assignment's real settings apply (the looping notebook costs its 10 s call deadline in each
-run: shorter deadlines made correct cells time out on a loaded machine).
+run: shorter deadlines made correct cells time out on a loaded machine). About 4.5 minutes on a
+quiet 2-core machine, 12 on a heavily loaded one.
 """
 from __future__ import annotations
 
@@ -266,6 +267,13 @@ def test_dask_cluster_into_postgresql_matches_local_sqlite(reference, subs, post
     assert "graded now 0, reused 5" in again.stdout
     assert_same(rows(course, db, tmp_path), reference)
     assert len(log_lines(course)) == 5
+    # file mode on the cluster too: the notebooks travel as bytes, results come back in order
+    files = [str(course / "submitted" / s / W1A1 / NOTEBOOK) for s in ("ana", "eli")]
+    direct = subprocess.run([*AUTOGRADE, "grade", W1A1, *files, "--cluster", address, "--json", str(tmp_path / "d.json")],
+                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
+    assert direct.returncode == 0, direct.stderr
+    ana, eli = json.loads((tmp_path / "d.json").read_text())["results"]
+    assert ana["notebook"] == files[0] and ana["score"] == 100 and eli["status"] == "failed"
 
 
 def _kill_half_way(course: Path, *args: str) -> int:
