@@ -7,19 +7,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 GLOVE  := datasets/glove/glove.6B.50d.json
-SYSTEM_PACKAGES := bubblewrap libseccomp2 chromium chromium-driver
+SYSTEM_PACKAGES := bubblewrap libseccomp2 chromium chromium-driver postgresql
 SANDBOX_USER    := autograde-sandbox
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup system data demo test validate release bench clean
+.PHONY: setup system data demo test validate release bench bench-scale clean
 
 setup: system $(STAMP) data
 
 # bubblewrap is the sandbox; libseccomp builds its syscall filter; chromium and its driver
-# render the class report and feedback pages in the browser test. Without root we cannot
+# render the class report and feedback pages in the browser test; postgresql: the tests start
+# a throwaway PostgreSQL server (the gradebook on a server database). Without root we cannot
 # install them: say so; the engine then uses (and loudly announces) its weaker fallback, and
 # the browser test is skipped with a message. As root, learner code runs as the unprivileged
 # account $(SANDBOX_USER), never as root: it is created here.
@@ -85,5 +86,9 @@ bench: setup
 	$(BIN)/python benchmarks/bench_grading.py
 	$(BIN)/python benchmarks/bench_similarity.py
 
+# tens of minutes: 100 and 1,000 submissions locally, 200 through a local Dask cluster
+bench-scale: setup
+	nice -n 10 $(BIN)/python benchmarks/bench_scale.py
+
 clean:
-	rm -rf build submitted autograded feedback gradebook.db
+	rm -rf build submitted autograded feedback gradebook.db gradebook.db.lock

@@ -40,23 +40,38 @@ def _announce_sandbox() -> None:
         _say(fallback_warning(), "bold red")
 
 
-def _run_batch(jobs, workers: int, title: str, on_result=None):
+def _progress(title: str, total: int):
+    """A progress bar with an ETA on stderr; the context yields the function that advances it."""
+    import contextlib
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
 
+    @contextlib.contextmanager
+    def bar():
+        columns = (TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"),
+                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+        with Progress(*columns, console=_console(), transient=False, disable=not total) as progress:
+            task = progress.add_task(title, total=total)
+            yield lambda: progress.advance(task)
+
+    return bar()
+
+
+def _run_batch(jobs, workers: int, title: str, on_result=None, cluster: str | None = None):
     from autograde.engine import grade_batch
 
-    columns = (TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=_console(), transient=False, disable=not jobs) as progress:
-        task = progress.add_task(title, total=len(jobs))
-
-        def advance(result):
-            progress.advance(task)
+    with _progress(title, len(jobs)) as advance:
+        def done(result):
+            advance()
             if on_result:
                 on_result(result)
 
-        return grade_batch(jobs, workers, on_result=advance)
+        if cluster:  # scale: jobs go to an existing Dask cluster (autograde/cluster.py)
+            from autograde.batch import grade_list
+
+            return grade_list(jobs, workers, cluster, on_result=done)
+        return grade_batch(jobs, workers, on_result=done)
 
 
 def print_results(results, title: str) -> None:
@@ -116,7 +131,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         for n in missing:
             _say(f"{n}: no such file (recorded as failed)", "yellow")
         jobs = [Job(assignment.id, n, None, str(root)) for n in args.notebooks]
-        results = _run_batch(jobs, args.workers, f"grading {assignment.id}")
+        results = _run_batch(jobs, args.workers, f"grading {assignment.id}", cluster=args.cluster)
         if args.feedback:
             from autograde import feedback
 
@@ -126,7 +141,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                 feedback.write(r, page, checked)
             _say(f"feedback pages written to {args.feedback}/")
     else:
-        results = _grade_course(args)
+        return _report_course(args, _grade_course(args))
     if args.json:
         from autograde.results import write_json
 
@@ -160,36 +175,46 @@ def _course_root(args: argparse.Namespace) -> Path:
 
 
 def _grade_course(args: argparse.Namespace):
-    """Course mode: every submitted/<student>/<assignment>/<notebook>.ipynb, into the gradebook."""
-    from autograde import feedback, gradebook
+    """Course mode: every submitted/<student>/<assignment>/<notebook>.ipynb, into the gradebook, streamed and
+    resumable (autograde/batch.py): each result is logged, recorded and its feedback written as it arrives."""
     from autograde.assignment import load_assignment
-    from autograde.engine import Job
-    from autograde.errors import CourseError
-    from autograde.results import write_json
+    from autograde.batch import grade_course
 
     root = _course_root(args)
     assignment = load_assignment(args.assignment, root)
-    submitted = root / "submitted"
-    name = assignment.notebook_name
-    students = sorted(p.name for p in submitted.iterdir() if (p / assignment.id).is_dir())
-    if not students:
-        raise CourseError(f"no submissions under {submitted}/<student>/{assignment.id}/")
-    _announce_sandbox()
+    if not args.cluster:
+        _announce_sandbox()
     db_url = args.db or os.environ.get("AUTOGRADE_DB_URL") or f"sqlite:///{root / 'gradebook.db'}"
-    book = gradebook.Gradebook(db_url, assignment)
-    jobs = [Job(assignment.id, str(submitted / s / assignment.id / name), s, str(root)) for s in students]
-    checked = feedback.checked_descriptions(assignment)
+    summary = grade_course(assignment, root, db_url, workers=args.workers, cluster=args.cluster,
+                           regrade=args.regrade, progress=_progress, say=_say)
+    from sqlalchemy.engine import make_url
 
-    def record(result):
-        book.record(result, gradebook.submission_timestamp(submitted / result.student / assignment.id))
-        feedback.write(result, root / "feedback" / result.student / assignment.id / (Path(name).stem + ".html"),
-                       checked)
+    shown = make_url(db_url).render_as_string(hide_password=True)  # never print a database password
+    _say(f"gradebook: {shown}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\n"
+         f"results:   {summary.results_path} (log: {summary.log_path})")
+    return summary
 
-    results = _run_batch(jobs, args.workers, f"grading {assignment.id}", on_result=record)
-    summary = root / "autograded" / f"{assignment.id}-results.json"
-    write_json(results, summary)
-    _say(f"gradebook: {db_url}\nfeedback:  {root / 'feedback'}/<student>/{assignment.id}/\nresults:   {summary}")
-    return results
+
+def _report_course(args: argparse.Namespace, summary) -> int:
+    import shutil
+
+    if args.cluster and summary.sandboxes - {"bubblewrap"}:
+        from autograde.sandbox import fallback_warning
+
+        _say(f"some cluster workers graded in the {', '.join(sorted(summary.sandboxes - {'bubblewrap'}))} sandbox: "
+             + fallback_warning(), "bold red")
+    if args.json:
+        shutil.copyfile(summary.results_path, args.json)
+        _say(f"results written to {args.json}")
+    if summary.results is not None:
+        print_results(summary.results, f"{args.assignment}: {summary.learners} submission(s)")
+    print(summary.line())
+    for err in summary.internal_errors:
+        _say(f"internal grader error: {err}", "red")
+    if args.strict and summary.failed:
+        _say("--strict: some notebooks could not be graded", "red")
+        return 1
+    return 0
 
 
 # ------------------------------------------------------------------ report, export
@@ -347,7 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--feedback", metavar="DIR", help="file mode: write one feedback page per notebook into DIR")
     g.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="parallel grading workers (default %(default)s)")
     g.add_argument("--course-dir", help="course root holding source/, release/, graders/ and (course mode) submitted/")
-    g.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///<course>/gradebook.db)")
+    g.add_argument("--db", help="gradebook SQLAlchemy URL, e.g. postgresql://USER@HOST/DB "
+                   "(default sqlite:///<course>/gradebook.db)")
+    g.add_argument("--cluster", metavar="tcp://HOST:PORT", default=os.environ.get("AUTOGRADE_CLUSTER"),
+                   help="grade on this existing Dask scheduler's workers instead of local worker processes "
+                   "(default $AUTOGRADE_CLUSTER, else local)")
+    g.add_argument("--regrade", action="store_true", help="course mode: grade every submission again, even those "
+                   "the results log already has with the same content and grader version")
     g.add_argument("--strict", action="store_true", help="exit 1 if any notebook is missing or unreadable")
     g.set_defaults(func=cmd_grade)
 

@@ -38,6 +38,7 @@ class Job:
     student: str | None = None
     root: str | None = None
     exercises: tuple[str, ...] | None = None  # grade only these (validation of one catalog variant)
+    content: bytes | None = None  # the notebook's bytes, read by the coordinator (then `notebook` only names it)
 
 
 def grader_version(assignment: Assignment) -> str:
@@ -127,7 +128,8 @@ class Grader:
         max_score = float(sum(v for k, v in st.exercises.items() if selected is None or k in selected))
         try:
             submission = sanitize(Path(job.notebook), st.source,
-                                  lambda ids: identify(st.assignment.root, ids) if job.assignment else None)
+                                  lambda ids: identify(st.assignment.root, ids) if job.assignment else None,
+                                  content=job.content)
         except SubmissionError as exc:
             return NotebookResult.failed(job.notebook, job.assignment, str(exc), job.student, max_score,
                                          seconds=round(time.monotonic() - started, 3), sandbox=sandbox_mode(),

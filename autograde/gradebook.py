@@ -6,14 +6,20 @@ submission's exercise scores become the auto_score of the matching grade cells, 
 exercise's learner-facing feedback the auto_comment of its solution cell, and nbgrader's
 submission timestamp (``timestamp.txt``) the submission's timestamp, so `nbgrader export`,
 the formgrader and nbgrader's late-penalty plugins see them.
+
+Several processes may write one gradebook at once (two instructors, PostgreSQL): creating the
+tables and the assignment, and each learner's record, are serialised by a lock
+(:mod:`autograde.dblock`), because nbgrader's check-then-insert is not race-free.
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 from datetime import datetime
 from pathlib import Path
 
 from autograde.assignment import Assignment
+from autograde.dblock import GradebookLock
 from autograde.results import NotebookResult
 
 
@@ -37,7 +43,10 @@ class Gradebook:
         self.notebook_id = Path(assignment.notebook_name).stem
         self.exercises = assignment.exercises
         self.solution_cells = set(assignment.source_notebook().solution_ids)
-        self._ensure_assignment()
+        self.lock = GradebookLock(db_url)
+        self._kept = None  # one nbgrader Gradebook for every record: its engine's compiled-query cache is what
+        with self.lock.hold("schema"):  # makes a record cost milliseconds rather than a fresh engine's ~0.3 s
+            self._ensure_assignment()
 
     def _open(self):
         from nbgrader.api import Gradebook as NbGradebook
@@ -69,7 +78,10 @@ class Gradebook:
         if not result.student:
             raise ValueError("a gradebook record needs a student id")
         aid = self.assignment.id
-        with self._open() as gb, warnings.catch_warnings():
+        if self._kept is None:
+            self._kept = self._open()
+        gb = self._kept
+        with self.lock.hold(f"student:{result.student}"), warnings.catch_warnings(), _rollback_on_error(gb):
             # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings
             warnings.simplefilter("ignore")
             gb.update_or_create_student(result.student)
@@ -80,14 +92,34 @@ class Gradebook:
             except MissingEntry:
                 extra = {"timestamp": timestamp} if timestamp is not None else {}
                 gb.add_submission(aid, result.student, **extra)
+            # the notebook's grades and comments in two queries, not two per exercise (find_grade, find_comment)
+            notebook = gb.find_submission_notebook(self.notebook_id, aid, result.student)
+            with gb.db.no_autoflush:
+                grades = {g.cell.name: g for g in notebook.grades}
+                comments = {c.cell.name: c for c in notebook.comments}
             for grade_id in self.exercises:
-                grade = gb.find_grade(grade_id, self.notebook_id, aid, result.student)
+                grade = grades[grade_id]
                 ex = result.exercises.get(grade_id)
                 grade.auto_score = ex.score if ex else 0.0
                 grade.needs_manual_grade = False
                 cell = grade_id + "_code"
                 if cell in self.solution_cells:
-                    comment = gb.find_comment(cell, self.notebook_id, aid, result.student)
+                    comment = comments[cell]
                     lines = ex.feedback if ex else [result.message or "not graded"]
                     comment.auto_comment = "\n".join(lines) if lines else "All checks passed."
             gb.db.commit()
+
+    def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
+        self.lock.close()
+
+
+@contextlib.contextmanager
+def _rollback_on_error(gb):
+    try:
+        yield
+    except BaseException:
+        gb.db.rollback()
+        raise

@@ -126,10 +126,13 @@ class _Cell:
     grade_id: str | None
 
 
-def read_notebook(path: Path) -> tuple[list[_Cell], str]:
-    """The cells of a submitted notebook (and the sha256 of its bytes), or a clear SubmissionError."""
+def read_notebook(path: Path, content: bytes | None = None) -> tuple[list[_Cell], str]:
+    """The cells of a submitted notebook (and the sha256 of its bytes), or a clear SubmissionError.
+
+    ``content``: the file's bytes, already read elsewhere (a grading worker on another machine
+    gets the submission this way); ``path`` then only names it."""
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if content is None else len(content)
     except OSError as exc:
         raise SubmissionError(f"cannot read the file: {exc.strerror or exc}") from None
     if size == 0:
@@ -137,7 +140,7 @@ def read_notebook(path: Path) -> tuple[list[_Cell], str]:
     if size > MAX_NOTEBOOK_BYTES:
         raise SubmissionError(f"the file is too large ({size} bytes; the limit is {MAX_NOTEBOOK_BYTES})")
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if content is None else content
         text = raw.decode("utf-8")
         data = json.loads(text)
     except UnicodeDecodeError:
@@ -171,11 +174,12 @@ def read_notebook(path: Path) -> tuple[list[_Cell], str]:
 
 
 def sanitize(path: Path, source: SourceNotebook,
-             identify: Callable[[set[str]], str | None] | None = None) -> Submission:
+             identify: Callable[[set[str]], str | None] | None = None, content: bytes | None = None) -> Submission:
     """Build the learner process's cell list for one submitted notebook.
 
-    ``identify(grade_ids)`` names another assignment whose solution cells these are, if any."""
-    cells, digest = read_notebook(path)
+    ``identify(grade_ids)`` names another assignment whose solution cells these are, if any;
+    ``content`` is the notebook's bytes when they were read elsewhere (see :func:`read_notebook`)."""
+    cells, digest = read_notebook(path, content)
     sub = Submission(path, digest)
     known = {c.grade_id for c in source.cells}
     solutions = source.solution_ids
