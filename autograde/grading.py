@@ -24,7 +24,7 @@ import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pytest
@@ -248,26 +248,37 @@ def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) 
     return None
 
 
-def isolated(fb: Feedback, student, caller: str, callee: str, compose, matches) -> bool:
+def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], compose, matches) -> bool:
     """A mistake costs points once, in its own exercise.
 
     Called when ``caller``'s result differs from the reference: recompute what a correct
-    ``caller`` gives around the learner's OWN ``callee`` (the reference loop calling the
-    learner's function through the protocol). If the learner's result matches that, the caller
-    is right and keeps its points, with a note naming the wrong callee. If the callee fails on
-    these inputs, the caller cannot be judged apart from it: fail, naming the callee."""
-    if student.failed(callee) is False:
-        return False  # the callee passed its own checks: a difference is the caller's
+    ``caller`` gives around the learner's OWN callees (the reference loop calling the
+    learner's functions through the protocol). If the learner's result matches that, the
+    caller is right and keeps its points, with a note naming the wrong callee(s). If a callee
+    fails on these inputs, the caller cannot be judged apart from it: fail, naming it.
+
+    ``callee`` may name several graded functions the caller uses; ``compose`` must call all of
+    them as the learner's own. Those that passed their own checks are never blamed; those whose
+    checks did not run in this grading (None) are named only if the composition explains the
+    difference, since only they can."""
+    callees = [callee] if isinstance(callee, str) else list(callee)
+    suspects = [c for c in callees if student.failed(c) is not False]
+    if not suspects:
+        return False  # every callee passed its own checks: a difference is the caller's
+    known = [c for c in suspects if student.failed(c)]
+    named = known or suspects
+    names = " and ".join(named)
     try:
         composed = compose()
     except (StudentError, StudentCrash) as exc:
-        fail(f"{caller} calls your {callee}, which fails on these inputs: {describe_exception(exc, callee)} "
-             f"Fix {callee} first.")
+        fail(f"{caller} calls your {names}, which fails on these inputs: {describe_exception(exc, named[0])} "
+             f"Fix {names} first.")
     except (GradeFailure, TypeError, ValueError, IndexError, KeyError, AttributeError):
-        fb.note(f"{caller} calls your {callee}, which returns something {caller} cannot use; fix {callee} first.")
+        fb.note(f"{caller} calls your {names}, which returns something {caller} cannot use; fix {names} first.")
         return False
     if matches(composed):
-        fb.note(f"{caller} calls your {callee}, which gives wrong results (see its own exercise); {caller} itself "
+        verb, whose = ("give", "their own exercises") if len(named) > 1 else ("gives", "its own exercise")
+        fb.note(f"{caller} calls your {names}, which {verb} wrong results (see {whose}); {caller} itself "
                 "is right and keeps its points.")
         return True
     return False

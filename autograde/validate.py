@@ -85,8 +85,11 @@ def _cases(assignment: Assignment, out: Path) -> list[_Case]:
         cases.append(_Case(assignment, "correct", variant_notebook(assignment.source_path, v, out, "correct-"), v,
                            scope))
     for v in catalog.cross:
+        # the outer exercise with everything it calls, as in a real grading, where the outer's
+        # verdict can lean on which of its callees passed their own checks
+        scope = dict.fromkeys((v.exercise, *settings.calls.get(v.exercise, ()), *v.others))
         cases.append(_Case(assignment, "cross", variant_notebook(assignment.source_path, v, out, "cross-"), v,
-                           (v.exercise, *v.others)))
+                           tuple(scope)))
     return cases
 
 
@@ -126,6 +129,9 @@ def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
             problems.append(f"{variant.exercise} lost points ({outer.feedback if outer else 'not graded'})")
         elif not any(callee in line for callee in variant.others for line in outer.feedback):
             problems.append(f"{variant.exercise}'s feedback does not name the wrong callee ({outer.feedback})")
+        for callee in sorted(set(case.exercises) - {variant.exercise, *variant.others}):
+            if outer is not None and any(f"your {callee}" in line for line in outer.feedback):
+                problems.append(f"{variant.exercise}'s feedback blames {callee}, which is right ({outer.feedback})")
         for callee in variant.others:
             inner = res.exercises.get(callee)
             if inner is None or inner.score >= inner.max_score:
