@@ -27,6 +27,24 @@ def spec(request):
     return load_assignment(request.param, ROOT).sandbox_spec()
 
 
+@pytest.fixture(scope="module")
+def shared(spec):
+    """One learner process per assignment for the probes that only look (they change nothing
+    the next probe could see): one sandbox start instead of one per probe."""
+    pool = LearnerPool(spec)
+    session = StudentSession(pool, [], cell_timeout=60, call_timeout=60, budget=1200)
+    session.start()
+    yield session
+    session.close()
+    pool.close()
+
+
+def look(session: StudentSession, code: str, name: str = "report"):
+    """Run ``code`` as a cell in the shared learner process; the global ``name`` it leaves."""
+    session.request(Op.RUN_CELL, {"code": code, "cell": "probe", "ipython": False})
+    return Student(session).value(name)
+
+
 def run_probe(spec, code: str, name: str = "report", timeout: float = 60.0):
     """Run ``code`` as a cell in a fresh sandbox and return the global ``name`` it leaves."""
     pool = LearnerPool(spec)
@@ -45,8 +63,8 @@ def test_bubblewrap_is_the_sandbox():
     assert sandbox_mode() == "bubblewrap"
 
 
-def test_identity_and_capabilities_inside(spec):
-    report = run_probe(spec, '''
+def test_identity_and_capabilities_inside(shared):
+    report = look(shared, '''
 import os
 report = {"uid": os.getuid(), "euid": os.geteuid(), "uid_map": open("/proc/self/uid_map").read(),
           "gid_map": open("/proc/self/gid_map").read(),
@@ -62,26 +80,20 @@ report = {"uid": os.getuid(), "euid": os.geteuid(), "uid_map": open("/proc/self/
 
 
 @pytest.mark.skipif(not ROOT_IS_ROOT, reason="the host-side uid check matters when the engine runs as root")
-def test_no_sandbox_process_runs_as_host_root(spec):
-    from autograde.runner import LearnerProcess
-
-    proc = LearnerProcess(spec)
-    try:
-        proc.wait_ready(120)
-        pids = proc.group.pids() if proc.group else [proc.proc.pid]
-        assert pids
-        for pid in pids:
-            status = Path(f"/proc/{pid}/status").read_text()
-            uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
-            assert all(int(u) != 0 for u in uid_line.split()[1:]), (pid, uid_line)
-            cap_eff = next(line for line in status.splitlines() if line.startswith("CapEff:"))
-            assert int(cap_eff.split()[1], 16) == 0, (pid, cap_eff)
-    finally:
-        proc.kill()
+def test_no_sandbox_process_runs_as_host_root(shared):
+    proc = shared._live()
+    pids = proc.group.pids() if proc.group else [proc.proc.pid]
+    assert pids
+    for pid in pids:
+        status = Path(f"/proc/{pid}/status").read_text()
+        uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
+        assert all(int(u) != 0 for u in uid_line.split()[1:]), (pid, uid_line)
+        cap_eff = next(line for line in status.splitlines() if line.startswith("CapEff:"))
+        assert int(cap_eff.split()[1], 16) == 0, (pid, cap_eff)
 
 
-def test_kernel_tunables_are_not_writable(spec):
-    report = run_probe(spec, '''
+def test_kernel_tunables_are_not_writable(shared):
+    report = look(shared, '''
 import os
 written, tried = [], 0
 for dirpath, dirnames, filenames in os.walk("/proc/sys"):
@@ -108,8 +120,8 @@ report = {"tried": tried, "writable": written[:20]}
     assert report["tried"] > 100 and report["writable"] == [], report
 
 
-def test_host_paths_are_not_revealed(spec):
-    report = run_probe(spec, '''
+def test_host_paths_are_not_revealed(shared):
+    report = look(shared, '''
 import os
 def read(path):
     try:
@@ -209,8 +221,8 @@ def test_resident_memory_is_capped(spec):
         pool.close()
 
 
-def test_sockets_and_namespaces_are_refused(spec):
-    report = run_probe(spec, '''
+def test_sockets_and_namespaces_are_refused(shared):
+    report = look(shared, '''
 import ctypes, os, socket
 report = {}
 try:

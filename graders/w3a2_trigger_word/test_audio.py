@@ -35,6 +35,12 @@ from autograde.runner import StudentCrash, StudentError, StudentTimeout
 from . import common
 from . import reference as ref
 
+# Call deadlines of their own (the assignment's 20 s is for the model's first predict): one
+# insert_audio_clip is numpy on 10 s of audio (milliseconds), one create_training_example adds a
+# spectrogram (about 0.1 s). An unbounded retry loop is stopped after these, not after 20 s.
+QUICK_CALL = 5.0
+EXAMPLE_CALL = 10.0
+
 exercise = pytest.mark.exercise
 
 # create_training_example's spectrogram: the learner's and the reference's come from the same int16
@@ -179,7 +185,7 @@ def learner_insertion(student, name: str) -> Insertion:
     backgrounds, clips = common.course_audio(student, "backgrounds"), common.course_audio(student, kind)
     held = student.hold([tuple(p) for p in previous])
     rnd.seed(seed)
-    result = student.insert_audio_clip(backgrounds[k], clips[i], held)
+    result = student.insert_audio_clip.with_timeout(QUICK_CALL)(backgrounds[k], clips[i], held)
     position = rnd.position()
     check_len("the result of insert_audio_clip", result, 2, "new_background, segment_time")
     segment = common.as_segment("segment_time", result[1])
@@ -379,7 +385,7 @@ def learner_example(student, feedback: Feedback, name: str, form: str) -> Exampl
     rnd.seed(seed)
     args = [backgrounds[k], activates.handle, negatives.handle] + ([Ty] if form == "2021" else [])
     try:
-        result = student.create_training_example(*args)
+        result = student.create_training_example.with_timeout(EXAMPLE_CALL)(*args)
     except StudentError as exc:
         explain_error(student, feedback, exc)
         raise
@@ -427,7 +433,7 @@ def composed_example(student, name: str, calling: list[str]) -> Example:
 
     def insert(background, clip, previous):
         calling[0] = "insert_audio_clip"
-        result = student.insert_audio_clip(background, clip, previous)
+        result = student.insert_audio_clip.with_timeout(QUICK_CALL)(background, clip, previous)
         check_len("the result of insert_audio_clip", result, 2, "new_background, segment_time")
         return result[0], common.as_segment("segment_time", result[1])
 
