@@ -206,6 +206,200 @@ def _warm(calls: list[str]) -> None:
         getattr(importlib.import_module(module), function)()
 
 
+def _serve(fd_in: int, fd_out: int) -> None:
+    server = Server(fd_in, fd_out)
+    server.reply(None, True, {"ready": True, "pid": os.getpid()})
+    server.serve()
+
+
+# ------------------------------------------------------------------ the zygote (bubblewrap only)
+#
+# Importing TensorFlow costs a fresh sandbox about 2 s of CPU. In the bubblewrap sandbox the
+# process that did the imports stays as a zygote and never runs learner code: each submission
+# is served by a child forked from it (milliseconds). Between two submissions the grader asks
+# for a reset, and the zygote makes the sandbox as it was before the first child or says it
+# cannot: every other process in the sandbox's pid namespace is killed, whatever the children
+# left in the writable file systems (/tmp, /dev/shm) is removed and the files that were there
+# are checked unchanged (by content), System V IPC objects are removed (POSIX message queues,
+# which cannot be listed, are refused by seccomp). The zygote is not dumpable, so a child (same
+# uid) cannot read or write its memory through /proc; a child that stops or kills it only makes
+# the reset fail, and the grader then replaces the whole sandbox. Nothing a child does survives
+# into the next child except through the zygote's answer, which is a yes or a no.
+
+PR_SET_DUMPABLE = 4
+WRITABLE_ROOTS = ("/tmp", "/dev/shm")
+
+
+def _prctl_dumpable(value: int) -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, value, 0, 0, 0)
+
+
+def _snapshot() -> dict[str, tuple]:
+    """What the writable file systems hold: kind, mode and (for files) a digest of the content."""
+    import hashlib
+    import stat
+
+    seen: dict[str, tuple] = {}
+    for root in WRITABLE_ROOTS:
+        for dirpath, dirnames, filenames in os.walk(root):
+            for name in dirnames + filenames:
+                path = os.path.join(dirpath, name)
+                st = os.lstat(path)
+                if stat.S_ISREG(st.st_mode):
+                    with open(path, "rb") as fh:
+                        seen[path] = ("f", st.st_mode, hashlib.sha256(fh.read()).hexdigest())
+                elif stat.S_ISDIR(st.st_mode):
+                    seen[path] = ("d", st.st_mode)
+                elif stat.S_ISLNK(st.st_mode):
+                    seen[path] = ("l", os.readlink(path))
+                else:
+                    seen[path] = ("o", st.st_mode)
+    return seen
+
+
+def _kill_the_rest(deadline: float) -> bool:
+    """SIGKILL every process of the sandbox but its init (pid 1) and this one; reap ours."""
+    import signal
+
+    me = os.getpid()
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        alive = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) not in (1, me):
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as fh:
+                        state = fh.read().rsplit(b")", 1)[1].split()[0]
+                except (OSError, IndexError):
+                    continue
+                if state not in (b"Z", b"X"):
+                    alive.append(entry)
+        if not alive:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+
+
+def _remove_ipc() -> bool:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    removers = {"shm": lambda i: libc.shmctl(i, 0, None), "sem": lambda i: libc.semctl(i, 0, 0),
+                "msg": lambda i: libc.msgctl(i, 0, None)}  # IPC_RMID is 0
+    clean = True
+    for kind, remove in removers.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as fh:
+                rows = fh.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 1 and fields[1].isdigit():
+                clean = remove(int(fields[1])) == 0 and clean
+    return clean
+
+
+def _restore(initial: dict[str, tuple]) -> bool:
+    """Remove what is new in the writable file systems; True if the rest is exactly as it was."""
+    import shutil
+
+    now = _snapshot()
+    for path in sorted(set(now) - set(initial), key=len, reverse=True):
+        try:
+            if now[path][0] == "d":
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+    return _snapshot() == initial
+
+
+def _zygote(control_fd: int, fd_in: int, fd_out: int) -> None:
+    """Fork one child per submission (see above); the first one at once, on fd_in/fd_out.
+
+    Requests on the control socket: "reset" with two descriptors (the next child's channel)
+    answered "clean" (and the child is forked) or "dirty"; "status" answered with how the
+    current child ended ("exit:N", "signal:N") or "alive"."""
+    import random
+    import socket
+
+    _prctl_dumpable(0)
+    initial = _snapshot()
+    control = socket.socket(fileno=control_fd)
+
+    def child(fd_in: int, fd_out: int) -> int:
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            _prctl_dumpable(1)  # an ordinary process again, as a freshly started one is
+            random.seed()
+            if "numpy" in sys.modules:
+                sys.modules["numpy"].random.seed()  # each submission its own unseeded state, as before
+            try:
+                _serve(fd_in, fd_out)
+            finally:
+                os._exit(0)
+        os.close(fd_in)
+        os.close(fd_out)
+        return pid
+
+    def status(pid: int) -> bytes:
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                done, code = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return b"gone"
+            if done:
+                return (b"signal:%d" % os.WTERMSIG(code) if os.WIFSIGNALED(code)
+                        else b"exit:%d" % os.waitstatus_to_exitcode(code))
+            time.sleep(0.01)
+        return b"alive"
+
+    current = child(fd_in, fd_out)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1024, 2)
+        except OSError:
+            os._exit(0)
+        if not message:
+            os._exit(0)  # the grader is gone
+        if message == b"status":
+            answer = status(current)
+            for fd in fds:
+                os.close(fd)
+        else:
+            clean = (message == b"reset" and len(fds) == 2 and _kill_the_rest(time.monotonic() + 5)
+                     and _restore(initial) and _remove_ipc())
+            if clean:
+                current = child(*fds)
+            else:
+                for fd in fds:
+                    os.close(fd)
+            answer = b"clean" if clean else b"dirty"
+        try:
+            control.send(answer)
+        except OSError:
+            os._exit(0)
+
+
 def main() -> None:
     config = json.loads(os.environ.pop("AUTOGRADE_LEARNER", "{}"))
     fd_in, fd_out = config.get("fd_in", 3), config.get("fd_out", 4)
@@ -218,9 +412,10 @@ def main() -> None:
     for name in config.get("preimport", []):  # libraries and the course's own helper modules
         importlib.import_module(name)
     _warm(config.get("warm", []))
-    server = Server(fd_in, fd_out)
-    server.reply(None, True, {"ready": True, "pid": os.getpid()})
-    server.serve()
+    if config.get("control") is not None:
+        _zygote(config["control"], fd_in, fd_out)
+    else:
+        _serve(fd_in, fd_out)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -111,16 +112,21 @@ class LearnerProcess:
 
     def __init__(self, spec: SandboxSpec, mode: str | None = None) -> None:
         self.spec = spec
-        req_r, self._req_w = os.pipe()
-        self._resp_r, resp_w = os.pipe()
+        req_r, resp_w = self._pipes()
         out_r, out_w = os.pipe()
-        fcntl.fcntl(self._req_w, fcntl.F_SETFL, fcntl.fcntl(self._req_w, fcntl.F_GETFL) | os.O_NONBLOCK)
+        self._control, control_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            plan: Launch = launch(spec, req_r, resp_w, mode)
+            plan: Launch = launch(spec, req_r, resp_w, mode, control=control_child.fileno())
         except BaseException:
             for fd in (req_r, self._req_w, self._resp_r, resp_w, out_r, out_w):
                 os.close(fd)
+            self._control.close()
+            control_child.close()
             raise
+        if plan.mode != "bubblewrap":  # no zygote: one process, one submission
+            self._control.close()
+            self._control = None
+        self.served = 0  # submissions this sandbox has served (more than one through its zygote)
         self.mode = plan.mode
         self._cleanup = plan.cleanup
         self.group = plan.group
@@ -136,10 +142,45 @@ class LearnerProcess:
             for fd in {req_r, resp_w, *plan.close_after_start}:
                 os.close(fd)
             os.close(out_w)
+            control_child.close()
         self.output = _OutputDrain(out_r)
         self.output.start()
         self.ready = False
         self.alive = True
+
+    def _pipes(self) -> tuple[int, int]:
+        """A fresh request/reply channel: (the learner's ends) read requests, write replies."""
+        req_r, self._req_w = os.pipe()
+        self._resp_r, resp_w = os.pipe()
+        fcntl.fcntl(self._req_w, fcntl.F_SETFL, fcntl.fcntl(self._req_w, fcntl.F_GETFL) | os.O_NONBLOCK)
+        return req_r, resp_w
+
+    def recycle(self, timeout: float = 10.0) -> bool:
+        """After a submission ended normally: have the zygote kill that submission's processes,
+        restore the sandbox and fork a fresh child on a fresh channel. False (the caller then
+        kills the sandbox) when there is no zygote, when the sandbox saw an out-of-memory kill,
+        or when the zygote does not answer "clean" in time."""
+        if self._control is None or not self.alive or self.proc.poll() is not None:
+            return False
+        if self.group and self.group.memory_events():
+            return False
+        for fd in (self._req_w, self._resp_r):
+            os.close(fd)
+        req_r, resp_w = self._pipes()
+        try:
+            self._control.settimeout(timeout)
+            socket.send_fds(self._control, [b"reset"], [req_r, resp_w])
+            answer = self._control.recv(16)
+        except OSError:  # socket.timeout included
+            return False
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        if answer != b"clean":
+            return False
+        self.ready = False
+        self.served += 1
+        return True
 
     # -- low level, every step under the deadline
     def _read_exact(self, deadline: float):
@@ -184,9 +225,25 @@ class LearnerProcess:
                     raise
         return write
 
+    def _child_status(self) -> int | None:
+        """The zygote's child's exit status (as Popen.returncode), or None if unknown or alive."""
+        try:
+            self._control.settimeout(3)
+            self._control.send(b"status")
+            answer = self._control.recv(32).decode()
+            kind, _, value = answer.partition(":")
+            return int(value) if kind == "exit" else -int(value) if kind == "signal" else None
+        except (OSError, ValueError):
+            return None
+
     def _death(self) -> str:
         try:
-            code = self.proc.wait(timeout=2)
+            if self._control is not None and self.proc.poll() is None:
+                code = self._child_status()  # the sandbox (its zygote) lives on: how did the child end?
+                if code is None:
+                    raise subprocess.TimeoutExpired("learner", 2)
+            else:
+                code = self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "the learner process stopped answering"
         if self.group and self.group.memory_events():
@@ -256,19 +313,26 @@ class LearnerProcess:
                 os.close(fd)
             except OSError:
                 pass
+        if self._control is not None:
+            self._control.close()
         for path in self._cleanup:
             shutil.rmtree(path, ignore_errors=True)
 
 
 class LearnerPool:
-    """Keeps one learner process started ahead of need, so a submission finds it warm."""
+    """Keeps one learner process started ahead of need, so a submission finds it warm; and,
+    in the bubblewrap sandbox, takes back the sandbox of a submission that ended normally:
+    its zygote resets it and forks the next submission's process (milliseconds instead of a
+    fresh start with its imports)."""
 
     def __init__(self, spec: SandboxSpec, start_timeout: float = 120.0, mode: str | None = None) -> None:
         self.spec = spec
         self.mode = mode
         self.start_timeout = start_timeout
         self._next: LearnerProcess | None = None
+        self._idle: LearnerProcess | None = None
         self.started = 0
+        self.reused = 0
 
     def _start(self) -> LearnerProcess:
         self.started += 1
@@ -280,16 +344,33 @@ class LearnerPool:
             self._next = self._start()
 
     def take(self) -> LearnerProcess:
+        if self._idle is not None:
+            proc, self._idle = self._idle, None
+            try:
+                proc.wait_ready(self.start_timeout)
+                self.reused += 1
+                return proc
+            except StudentCrash:
+                pass  # the reset sandbox did not come up: a fresh one below
         proc = self._next or self._start()
         self._next = None
         proc.wait_ready(self.start_timeout)
         self._next = self._start()  # warms up while this one works
         return proc
 
+    def give_back(self, proc: LearnerProcess) -> None:
+        """A submission is done with ``proc``: keep its sandbox, reset, for the next one if it
+        can be reset, else kill it."""
+        if self._idle is None and proc.recycle():
+            self._idle = proc
+        else:
+            proc.kill()
+
     def close(self) -> None:
-        if self._next:
-            self._next.kill()
-            self._next = None
+        for proc in (self._next, self._idle):
+            if proc:
+                proc.kill()
+        self._next = self._idle = None
 
 
 @dataclass
@@ -386,7 +467,10 @@ class StudentSession:
 
     def close(self) -> None:
         if self._proc:
-            self._proc.kill()
+            if self._gave_up is None:
+                self.pool.give_back(self._proc)  # reset and reused where the sandbox allows it
+            else:
+                self._proc.kill()
             self._proc = None
 
     # -- calls from graders

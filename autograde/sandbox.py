@@ -66,6 +66,7 @@ DENIED_SYSCALLS = (
     "reboot", "swapon", "swapoff", "acct", "quotactl", "open_by_handle_at", "name_to_handle_at",
     "io_uring_setup", "io_uring_enter", "io_uring_register", "fanotify_init", "lookup_dcookie",
     "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr",
+    "mq_open",  # POSIX message queues outlive their process and cannot be listed: no channel between submissions
 )
 # CLONE_NEWUSER, NEWPID, NEWNET, NEWIPC, NEWUTS, NEWNS, NEWCGROUP
 CLONE_NEW_FLAGS = (0x10000000, 0x20000000, 0x40000000, 0x08000000, 0x04000000, 0x00020000, 0x02000000)
@@ -271,8 +272,12 @@ def _group(limits: Limits) -> cgroups.Group | None:
     return cgroups.create(f"sb-{os.getppid()}-{os.getpid()}-{next(_names)}", limits.processes + 8, limits.memory_mb)
 
 
-def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) -> Launch:
-    """How to start one learner process reading requests on fd_in and replying on fd_out."""
+def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None, control: int | None = None) -> Launch:
+    """How to start one learner process reading requests on fd_in and replying on fd_out.
+
+    With ``control`` (a unix socket) and bubblewrap, the learner process becomes a zygote that
+    serves each submission from a forked child (see :mod:`autograde.learner`); the fallback
+    sandbox has no pid namespace of its own and ignores it."""
     mode = mode or sandbox_mode()
     account = sandbox_account()
     config = {"fd_in": fd_in, "fd_out": fd_out, "limits": _rlimits(spec.limits), "preimport": list(spec.preimport),
@@ -292,6 +297,8 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
             os.close(seccomp_w)
             fds.append(seccomp_r)
             config["path"] = [SANDBOX_COURSE]
+            if control is not None:
+                config["control"] = control
             env["PYTHONPATH"] = SANDBOX_ENGINE
             env["AUTOGRADE_LEARNER"] = json.dumps(config)
             args = ["--unshare-all", "--die-with-parent", "--new-session", "--uid", str(account.uid),
@@ -342,7 +349,7 @@ def launch(spec: SandboxSpec, fd_in: int, fd_out: int, mode: str | None = None) 
             # give it nothing of the grader's environment
             outer_env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
             reach = sorted({*roots, *(p for p in (venv, engine, course, mpl) if p), *(p for _, p in data)})
-            pass_fds = (fd_in, fd_out, seccomp_r, args_r)
+            pass_fds = (fd_in, fd_out, seccomp_r, args_r) + ((control,) if control is not None else ())
             cleanup: tuple[str, ...] = ()
         else:
             # the weaker fallback: a private working directory and confine.py's restrictions

@@ -13,9 +13,13 @@ W3A1_REF = ROOT / "graders" / "references" / "w3a1_nmt_attention"
 
 def test_every_manifest_verifies_on_the_whole_held_out_set(capsys):
     """Hashes, loadability, the recorded data, and the metric recomputed now (5,000 dates)."""
-    assert cli_main(["references"]) == 0, capsys.readouterr().out
-    reports = verify(ROOT)
-    assert {r.assignment for r in reports} >= {"w3a1_nmt_attention"}
+    code = cli_main(["references"])  # one whole pass: hashes, data, loading, the metric on all held-out items
+    out = capsys.readouterr().out
+    assert code == 0, out
+    listed = {p.parent.name for p in (ROOT / "graders" / "references").glob("*/manifest.json")}
+    assert "w3a1_nmt_attention" in listed
+    for name in listed:
+        assert f"{name} ok" in out, out
     manifest = Manifest.read(W3A1_REF)
     assert manifest.metrics["exact_match"] >= manifest.target["exact_match"] >= 0.995
     assert manifest.data["held_out_size"] == 5000

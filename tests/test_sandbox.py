@@ -269,3 +269,110 @@ def test_learner_that_stops_cannot_hold_the_grader(spec):
     finally:
         session.close()
         pool.close()
+
+
+# ------------------------------------------------------------------ one sandbox, several submissions
+
+LEAVE_TRACES = '''
+import ctypes, os, subprocess, time
+open("/tmp/left.txt", "w").write("secret of the previous submission")
+open("/dev/shm/left.bin", "wb").write(b"x" * 1000)
+os.makedirs("/tmp/work/sub/dir", exist_ok=True)
+libc = ctypes.CDLL(None, use_errno=True)
+shm = libc.shmget(0x5EC2E7, 4096, 0o1666)  # IPC_CREAT | 0666
+sem = libc.semget(0x5EC2E8, 1, 0o1666)
+msg = libc.msgget(0x5EC2E9, 0o1666)
+if os.fork() == 0:  # a process that outlives the submission's own
+    os.setsid()
+    time.sleep(600)
+    os._exit(0)
+libc.mq_open.restype = ctypes.c_int
+mq = libc.mq_open(b"/channel", 0o100 | 0o2, 0o600, None)  # O_CREAT | O_RDWR
+report = {"shm": shm, "sem": sem, "msg": msg, "mq": mq, "mq_errno": ctypes.get_errno()}
+'''
+
+LOOK_FOR_TRACES = '''
+import os
+def listing(root):
+    return sorted(os.path.join(d, n) for d, ds, fs in os.walk(root) for n in ds + fs)
+me, parent = os.getpid(), os.getppid()
+others = []
+for entry in os.listdir("/proc"):
+    if entry.isdigit() and int(entry) not in (1, me, parent):
+        state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+        if state not in "ZX":
+            others.append(entry)
+def tries(path):
+    try:
+        with open(path, "rb") as fh:
+            fh.read(16)
+        return "read"
+    except OSError as exc:
+        return type(exc).__name__
+report = {"tmp": listing("/tmp"), "shm": listing("/dev/shm"), "others": others,
+          "ipc": [open(f"/proc/sysvipc/{k}").read().splitlines()[1:] for k in ("shm", "sem", "msg")],
+          "zygote_mem": tries(f"/proc/{parent}/mem"), "zygote_environ": tries(f"/proc/{parent}/environ"),
+          "self_status": tries("/proc/self/status")}
+'''
+
+
+@pytest.fixture(scope="module")
+def w1a1_spec():
+    return load_assignment("w1a1_rnn_step_by_step", ROOT).sandbox_spec()
+
+
+def _session(pool, code):
+    session = StudentSession(pool, [("cell", code)], cell_timeout=30, call_timeout=30, budget=120)
+    session.start()
+    assert session.outcomes["cell"].status.value == "ok", session.outcomes["cell"].message
+    return session
+
+
+def test_a_reused_sandbox_keeps_nothing_of_the_previous_submission(w1a1_spec):
+    """Submission A leaves files, a detached process, System V IPC objects; submission B, served
+    by the same sandbox's zygote, finds none of them, and cannot reach the zygote's memory."""
+    if sandbox_mode() != "bubblewrap":
+        pytest.skip("sandboxes are reused only under bubblewrap")
+    pool = LearnerPool(w1a1_spec)
+    try:
+        first = _session(pool, LEAVE_TRACES)
+        left = Student(first).value("report")
+        assert left["shm"] >= 0 and left["sem"] >= 0 and left["msg"] >= 0, left  # they existed
+        assert left["mq"] == -1, left  # POSIX queues cannot be listed, so they are refused
+        initial = pool.started
+        first.close()
+        second = _session(pool, LOOK_FOR_TRACES)
+        seen = Student(second).value("report")
+        second.close()
+        assert pool.reused == 1 and pool.started == initial, "the second submission did not reuse the sandbox"
+        assert not any("left" in p or "/sub" in p for p in seen["tmp"] + seen["shm"]), seen
+        assert seen["others"] == [], seen
+        assert seen["ipc"] == [[], [], []], seen
+        assert seen["zygote_mem"] != "read" and seen["zygote_environ"] != "read", seen
+        assert seen["self_status"] == "read", seen  # the child is an ordinary process
+    finally:
+        pool.close()
+
+
+def test_a_submission_that_stops_its_zygote_costs_only_its_sandbox(w1a1_spec):
+    """The zygote cannot be held: if a child stops (or kills) it, the reset fails, the sandbox
+    is replaced, and the next submission is served by a fresh one."""
+    if sandbox_mode() != "bubblewrap":
+        pytest.skip("sandboxes are reused only under bubblewrap")
+    pool = LearnerPool(w1a1_spec)
+    try:
+        for attack in ("os.kill(os.getppid(), signal.SIGSTOP)", "os.kill(os.getppid(), signal.SIGKILL)"):
+            session = StudentSession(pool, [("cell", f"import os, signal\n{attack}\nreport = 1\n")],
+                                     cell_timeout=30, call_timeout=30, budget=120)
+            try:
+                session.start()
+            except Exception:
+                pass
+            reused = pool.reused
+            session.close()
+            after = _session(pool, "report = 'served'\n")
+            assert Student(after).value("report") == "served"
+            assert pool.reused == reused, "a sandbox whose zygote was attacked was reused"
+            after.close()
+    finally:
+        pool.close()
