@@ -237,14 +237,14 @@ class LearnerProcess:
             return None
 
     def _death(self) -> str:
-        try:
-            if self._control is not None and self.proc.poll() is None:
-                code = self._child_status()  # the sandbox (its zygote) lives on: how did the child end?
-                if code is None:
-                    raise subprocess.TimeoutExpired("learner", 2)
-            else:
+        if self._control is not None and self.proc.poll() is None:
+            code = self._child_status()  # the sandbox (its zygote) lives on: how did the child end?
+        else:
+            try:
                 code = self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired:
+                code = None
+        if code is None:
             return "the learner process stopped answering"
         if self.group and self.group.memory_events():
             return f"the learner process ran out of memory (limit {self.spec.limits.memory_mb} MB) and was killed"
