@@ -6,8 +6,8 @@ It writes the three places an assignment lives (nothing else in the course chang
   example graded function with its solution region and its locked autograder cell worth 100
   points), a helper module, public checks, and checkkit.py (the shared public-check kit);
 - graders/ID/: the grader package with assignment.toml, a TensorFlow reference and one
-  hidden grader following the pattern every assignment uses (expected values cached per
-  worker, every wrong output named, a hint for a recognised mistake);
+  hidden grader following the pattern every assignment uses (expected values computed once
+  per grader version and stored, every wrong output named, a hint for a recognised mistake);
 - tests/catalog/ID.py: one wrong and one correct implementation of the example.
 
 After `autograde release ID` it passes `autograde validate ID` and tests/test_assignments.py.
@@ -124,15 +124,13 @@ def dense_tanh(x, W, b) -> np.ndarray:
 GRADER = '''"""Hidden graders of {aid}: dense_tanh against the TensorFlow reference."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from autograde.checks import close
+from autograde.expected import expected as stored, lazy
 
-from . import reference as ref
-
+ref = lazy(".reference", __package__)  # TensorFlow is imported only when a value is not stored yet
 exercise = pytest.mark.exercise
 
 # float64 numpy against float64 TensorFlow agree to ~1e-15; a float32 learner to ~1e-7.
@@ -141,16 +139,17 @@ ATOL, RTOL = 1e-6, 1e-6
 CASES = [(3, 5, 4, 1), (6, 2, 3, 2)]
 
 
-@functools.cache
+@stored
 def problem(case):
     n_x, n_a, m, seed = case
     rng = np.random.default_rng(seed)
     return rng.standard_normal((n_x, m)), rng.standard_normal((n_a, n_x)) * 0.5, rng.standard_normal((n_a, 1)) * 0.5
 
 
-@functools.cache
+@stored
 def expected(case):
-    """Computed once per grader process: the hidden cases are fixed."""
+    """Computed once per grader version (kept in memory and in the trusted store on disk):
+    the hidden cases are fixed."""
     return ref.dense_tanh(*problem(case))
 
 

@@ -1,9 +1,12 @@
 """Shared fixtures of the platform's own tests."""
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -14,6 +17,12 @@ sys.path.insert(0, str(ROOT))  # tests/catalog imports autograde
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+# Graders' stored expected values (autograde/expected.py): a store of this session's own, so every
+# run computes them from the references at least once and a developer's ~/.cache cannot hide a
+# broken reference; every grading process the tests start (CLI runs, Dask workers) shares it.
+_EXPECTED_STORE = tempfile.mkdtemp(prefix="autograde-test-expected-")
+atexit.register(shutil.rmtree, _EXPECTED_STORE, True)
+os.environ["AUTOGRADE_CACHE"] = _EXPECTED_STORE
 
 W1A1 = "w1a1_rnn_step_by_step"
 
@@ -72,3 +81,13 @@ def validation_reports():
     assignments = [load_assignment(a, ROOT) for a in discover(ROOT)]
     return validate_all(assignments, workers=2, run=lambda jobs, workers, title: grade_batch(jobs, workers),
                         check_release=False)
+
+
+@pytest.fixture(scope="session")
+def reference_reports() -> dict:
+    """`autograde references` on the whole held-out sets, once per session: hashes, loading, the
+    recorded data and every metric recomputed (per assignment in test_assignments; the whole
+    pass and the command itself in test_references)."""
+    from autograde.references import verify
+
+    return {r.assignment: r for r in verify(ROOT)}

@@ -7,16 +7,15 @@ once per grader process for the fixed hidden cases.
 """
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from autograde.checks import Feedback, check_keys
+from autograde.expected import expected, lazy
 
-from . import reference as ref
 from .common import ATOL, CONFIGS, RTOL, SINGLE_STEP, check_second_call, check_unchanged, ids, isolated, same
 
+ref = lazy(".reference", __package__)  # TensorFlow is imported only when a value is not stored
 exercise = pytest.mark.exercise
 
 RNN_CELL_KEYS = ["dxt", "da_prev", "dWax", "dWaa", "dba"]
@@ -26,7 +25,7 @@ LSTM_CELL_KEYS = ["dxt", "da_prev", "dc_prev"] + LSTM_W
 LSTM_KEYS = ["dx", "da0"] + LSTM_W
 
 
-@functools.cache
+@expected
 def rnn_caches(cfg):
     n_x, n_a, n_y, m, T, seed = cfg
     rng = np.random.default_rng(seed + 200)
@@ -37,7 +36,7 @@ def rnn_caches(cfg):
     return p, x, a0, a, steps, rng.standard_normal((n_a, m, T))
 
 
-@functools.cache
+@expected
 def lstm_caches(cfg):
     n_x, n_a, n_y, m, T, seed = cfg
     rng = np.random.default_rng(seed + 300)
@@ -64,7 +63,7 @@ def diagnose_gradients(fb: Feedback, got: dict, expected: dict, m: int) -> None:
                         "(the loss is taken as already averaged).")
 
 
-@functools.cache
+@expected
 def loop_variants(kind: str, cfg) -> dict:
     """The classic wrong loops, emulated with the reference cell's gradients (for hints)."""
     if kind == "rnn":
@@ -117,7 +116,7 @@ def compose_backward(student, cell: str, steps, da, keys: tuple[str, ...], lstm:
 
 # ------------------------------------------------------------------ rnn_cell_backward
 
-@functools.cache
+@expected
 def rnn_cell_expected(cfg):
     p, x, _, _, steps, da = rnn_caches(cfg)
     t = x.shape[2] - 1
@@ -152,7 +151,7 @@ def _rnn_step(steps, p):
     return lambda t, da_next, dc_next: ref.rnn_cell_backward(da_next, steps[t][2], steps[t][1], p)
 
 
-@functools.cache
+@expected
 def rnn_backward_expected(cfg):
     p, x, a0, _, _, da = rnn_caches(cfg)
     return ref.rnn_backward(da, x, a0, p)
@@ -186,7 +185,7 @@ def _lstm_cell_ref(da_next, dc_next, cache):
     return ref.lstm_cell_backward(da_next, dc_next, xt, a_prev, c_prev, p)
 
 
-@functools.cache
+@expected
 def lstm_cell_problem(cfg):
     p, x, a0, steps, da = lstm_caches(cfg)
     t = x.shape[2] - 1
@@ -228,7 +227,7 @@ def _lstm_step(steps):
     return step
 
 
-@functools.cache
+@expected
 def lstm_backward_expected(cfg):
     p, x, a0, _, da = lstm_caches(cfg)
     return ref.lstm_backward(da, x, a0, p)

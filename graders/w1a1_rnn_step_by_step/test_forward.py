@@ -1,26 +1,25 @@
 """Hidden graders for the four forward functions of w1a1 (references: .reference, Keras cells).
 
 Expected values depend only on the fixed hidden cases, so they are computed once per grader
-process (``functools.cache``); only checks that depend on a learner's own output (mistake
+process and stored on disk (``autograde.expected``); only checks that depend on a learner's own output (mistake
 emulation, composing a loop with the learner's own cell) run per submission.
 """
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 import pytest
 
 from autograde.checks import Feedback, check_len, fail
+from autograde.expected import expected, lazy
 
-from . import reference as ref
 from .common import ATOL, CONFIGS, RTOL, SINGLE_STEP, SQUARE, check_second_call, check_unchanged, ids, isolated, \
     same, same_nested
 
+ref = lazy(".reference", __package__)  # TensorFlow is imported only when a value is not stored
 exercise = pytest.mark.exercise
 
 
-@functools.cache
+@expected
 def rnn_problem(cfg):
     n_x, n_a, n_y, m, T, seed = cfg
     rng = np.random.default_rng(seed)
@@ -28,7 +27,7 @@ def rnn_problem(cfg):
     return p, rng.standard_normal((n_x, m, T)), rng.standard_normal((n_a, m))
 
 
-@functools.cache
+@expected
 def lstm_problem(cfg):
     n_x, n_a, n_y, m, T, seed = cfg
     rng = np.random.default_rng(seed + 100)
@@ -37,25 +36,25 @@ def lstm_problem(cfg):
     return p, x, a0, rng.standard_normal(a0.shape)
 
 
-@functools.cache
+@expected
 def rnn_cell_expected(cfg, t: int = 0):
     p, x, a0 = rnn_problem(cfg)
     return ref.rnn_cell_forward(x[:, :, t % x.shape[2]], a0, p)
 
 
-@functools.cache
+@expected
 def rnn_forward_expected(cfg):
     p, x, a0 = rnn_problem(cfg)
     return ref.rnn_forward(x, a0, p)
 
 
-@functools.cache
+@expected
 def lstm_cell_expected(cfg):
     p, x, a0, c_prev = lstm_problem(cfg)
     return ref.lstm_gates(x[:, :, 0], a0, c_prev, p)
 
 
-@functools.cache
+@expected
 def lstm_forward_expected(cfg):
     """(a, y, c) and the gates of every step (for the caches)."""
     p, x, a0, _ = lstm_problem(cfg)
@@ -179,7 +178,7 @@ def compose_rnn_forward(student, x, a0, p):
     return np.stack(a, axis=2), np.stack(y, axis=2), caches
 
 
-@functools.cache
+@expected
 def rnn_forward_every_a0(cfg):
     p, x, a0 = rnn_problem(cfg)
     return np.stack([ref.rnn_cell_forward(x[:, :, t], a0, p)[0] for t in range(x.shape[2])], axis=2)
@@ -327,7 +326,7 @@ def compose_lstm_forward(student, x, a0, p):
     return np.stack(a, axis=2), np.stack(y, axis=2), np.stack(c, axis=2), caches
 
 
-@functools.cache
+@expected
 def lstm_state_variants(cfg) -> list[np.ndarray]:
     """The hidden states of loops that reset a, c or both to their initial values at every step."""
     p, x, a0, _ = lstm_problem(cfg)
