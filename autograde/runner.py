@@ -155,6 +155,11 @@ class LearnerProcess:
         fcntl.fcntl(self._req_w, fcntl.F_SETFL, fcntl.fcntl(self._req_w, fcntl.F_GETFL) | os.O_NONBLOCK)
         return req_r, resp_w
 
+    @property
+    def reusable(self) -> bool:
+        """Whether a zygote can reset this sandbox for another submission (bubblewrap only)."""
+        return self._control is not None
+
     def recycle(self, timeout: float = 10.0) -> bool:
         """After a submission ended normally: have the zygote kill that submission's processes,
         restore the sandbox and fork a fresh child on a fresh channel. False (the caller then
@@ -320,10 +325,16 @@ class LearnerProcess:
 
 
 class LearnerPool:
-    """Keeps one learner process started ahead of need, so a submission finds it warm; and,
-    in the bubblewrap sandbox, takes back the sandbox of a submission that ended normally:
+    """Keeps a learner process ready ahead of need, so a submission finds it warm.
+
+    In the bubblewrap sandbox it takes back the sandbox of a submission that ended normally:
     its zygote resets it and forks the next submission's process (milliseconds instead of a
-    fresh start with its imports)."""
+    fresh start with its imports). A fresh sandbox is started ahead only when one is lost (a
+    crash, a timeout, an out-of-memory kill): it imports while the grader finishes that
+    submission. A spare kept at all times would import TensorFlow once more per worker and
+    batch for nothing, on a machine whose cores are all grading. Without a zygote (the
+    fallback sandbox) every submission needs a fresh process: the next one is always
+    started while the current one works."""
 
     def __init__(self, spec: SandboxSpec, start_timeout: float = 120.0, mode: str | None = None) -> None:
         self.spec = spec
@@ -355,16 +366,24 @@ class LearnerPool:
         proc = self._next or self._start()
         self._next = None
         proc.wait_ready(self.start_timeout)
-        self._next = self._start()  # warms up while this one works
+        if not proc.reusable:
+            self._next = self._start()  # one process per submission: the next warms up while this one works
         return proc
 
     def give_back(self, proc: LearnerProcess) -> None:
         """A submission is done with ``proc``: keep its sandbox, reset, for the next one if it
-        can be reset, else kill it."""
+        can be reset, else discard it."""
         if self._idle is None and proc.recycle():
             self._idle = proc
         else:
-            proc.kill()
+            self.discard(proc)
+
+    def discard(self, proc: LearnerProcess) -> None:
+        """Kill a lost process; unless a reset sandbox is waiting, its replacement starts now,
+        while the grader goes on."""
+        proc.kill()
+        if self._idle is None:
+            self.warm()
 
     def close(self) -> None:
         for proc in (self._next, self._idle):
@@ -458,7 +477,7 @@ class StudentSession:
 
     def _restart_after_crash(self) -> None:
         if self._proc:
-            self._proc.kill()
+            self.pool.discard(self._proc)
         self.restarts += 1
         if self.restarts > self.max_restarts:
             self._proc = None
@@ -470,7 +489,7 @@ class StudentSession:
             if self._gave_up is None:
                 self.pool.give_back(self._proc)  # reset and reused where the sandbox allows it
             else:
-                self._proc.kill()
+                self.pool.discard(self._proc)
             self._proc = None
 
     # -- calls from graders

@@ -28,26 +28,19 @@ def spec(request):
 
 
 @pytest.fixture(scope="module")
-def shared(spec):
-    """One learner process per assignment for the probes that only look (they change nothing
-    the next probe could see): one sandbox start instead of one per probe."""
+def pool(spec):
+    """One pool per assignment for all its probes, as one grading worker has: a probe gets the
+    sandbox the previous probe left, reset by its zygote (as real submissions do), or a fresh
+    one where the previous probe cost the sandbox (out of memory, stopped). So the limits are
+    checked in reused sandboxes as well as fresh ones, and a TensorFlow assignment does not
+    pay a sandbox start (its imports) per probe."""
     pool = LearnerPool(spec)
-    session = StudentSession(pool, [], cell_timeout=60, call_timeout=60, budget=1200)
-    session.start()
-    yield session
-    session.close()
+    yield pool
     pool.close()
 
 
-def look(session: StudentSession, code: str, name: str = "report"):
-    """Run ``code`` as a cell in the shared learner process; the global ``name`` it leaves."""
-    session.request(Op.RUN_CELL, {"code": code, "cell": "probe", "ipython": False})
-    return Student(session).value(name)
-
-
-def run_probe(spec, code: str, name: str = "report", timeout: float = 60.0):
-    """Run ``code`` as a cell in a fresh sandbox and return the global ``name`` it leaves."""
-    pool = LearnerPool(spec)
+def run_probe(pool: LearnerPool, code: str, name: str = "report", timeout: float = 60.0):
+    """Run ``code`` as a cell of a submission and return the global ``name`` it leaves."""
     session = StudentSession(pool, [("probe", code)], cell_timeout=timeout, call_timeout=timeout, budget=4 * timeout)
     try:
         session.start()
@@ -56,15 +49,14 @@ def run_probe(spec, code: str, name: str = "report", timeout: float = 60.0):
         return Student(session).value(name)
     finally:
         session.close()
-        pool.close()
 
 
 def test_bubblewrap_is_the_sandbox():
     assert sandbox_mode() == "bubblewrap"
 
 
-def test_identity_and_capabilities_inside(shared):
-    report = look(shared, '''
+def test_identity_and_capabilities_inside(pool):
+    report = run_probe(pool, '''
 import os
 report = {"uid": os.getuid(), "euid": os.geteuid(), "uid_map": open("/proc/self/uid_map").read(),
           "gid_map": open("/proc/self/gid_map").read(),
@@ -80,20 +72,25 @@ report = {"uid": os.getuid(), "euid": os.geteuid(), "uid_map": open("/proc/self/
 
 
 @pytest.mark.skipif(not ROOT_IS_ROOT, reason="the host-side uid check matters when the engine runs as root")
-def test_no_sandbox_process_runs_as_host_root(shared):
-    proc = shared._live()
-    pids = proc.group.pids() if proc.group else [proc.proc.pid]
-    assert pids
-    for pid in pids:
-        status = Path(f"/proc/{pid}/status").read_text()
-        uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
-        assert all(int(u) != 0 for u in uid_line.split()[1:]), (pid, uid_line)
-        cap_eff = next(line for line in status.splitlines() if line.startswith("CapEff:"))
-        assert int(cap_eff.split()[1], 16) == 0, (pid, cap_eff)
+def test_no_sandbox_process_runs_as_host_root(pool):
+    session = StudentSession(pool, [], cell_timeout=60, call_timeout=60, budget=240)
+    try:
+        session.start()
+        proc = session._live()
+        pids = proc.group.pids() if proc.group else [proc.proc.pid]
+        assert pids
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status").read_text()
+            uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
+            assert all(int(u) != 0 for u in uid_line.split()[1:]), (pid, uid_line)
+            cap_eff = next(line for line in status.splitlines() if line.startswith("CapEff:"))
+            assert int(cap_eff.split()[1], 16) == 0, (pid, cap_eff)
+    finally:
+        session.close()
 
 
-def test_kernel_tunables_are_not_writable(shared):
-    report = look(shared, '''
+def test_kernel_tunables_are_not_writable(pool):
+    report = run_probe(pool, '''
 import os
 written, tried = [], 0
 for dirpath, dirnames, filenames in os.walk("/proc/sys"):
@@ -120,8 +117,8 @@ report = {"tried": tried, "writable": written[:20]}
     assert report["tried"] > 100 and report["writable"] == [], report
 
 
-def test_host_paths_are_not_revealed(shared):
-    report = look(shared, '''
+def test_host_paths_are_not_revealed(pool):
+    report = run_probe(pool, '''
 import os
 def read(path):
     try:
@@ -137,9 +134,9 @@ report = {"cmdline1": read("/proc/1/cmdline"), "environ1": read("/proc/1/environ
     assert "--args" in report["cmdline1"]
 
 
-def test_process_and_thread_bombs_stop_at_the_limit(spec):
+def test_process_and_thread_bombs_stop_at_the_limit(spec, pool):
     limit = spec.limits.processes
-    report = run_probe(spec, f'''
+    report = run_probe(pool, f'''
 import os, threading, time
 kids, threads = 0, 0
 pids = []
@@ -174,8 +171,8 @@ report = {{"forks": kids, "threads": threads}}
     assert report["forks"] < limit + 8 and report["threads"] < limit + 8, report
 
 
-def test_no_writable_memory_beyond_the_limits(spec):
-    report = run_probe(spec, '''
+def test_no_writable_memory_beyond_the_limits(spec, pool):
+    report = run_probe(pool, '''
 import os
 chunk = b"x" * (16 << 20)
 report = {}
@@ -202,11 +199,10 @@ for where in ("/tmp/work", "/tmp", "/dev/shm", "/dev", "/", "/course", "/var/tmp
 
 
 @pytest.mark.skipif(not ROOT_IS_ROOT, reason="memory cgroups need root here")
-def test_resident_memory_is_capped(spec):
+def test_resident_memory_is_capped(spec, pool):
     """Allocating and touching more than the sandbox's memory limit kills or fails it; it never
     succeeds (the address-space limit alone would let a process use RAM up to it)."""
     mb = spec.limits.memory_mb + 256
-    pool = LearnerPool(spec)
     session = StudentSession(pool, [("hog", f"import numpy as np\nhog = np.ones(({mb} << 20) // 8)\nreport = 'alive'\n")],
                              cell_timeout=120, call_timeout=60, budget=400, max_restarts=0)
     try:
@@ -218,11 +214,10 @@ def test_resident_memory_is_capped(spec):
         assert outcome is not None and outcome.status.value != "ok", outcome
     finally:
         session.close()
-        pool.close()
 
 
-def test_sockets_and_namespaces_are_refused(shared):
-    report = look(shared, '''
+def test_sockets_and_namespaces_are_refused(pool):
+    report = run_probe(pool, '''
 import ctypes, os, socket
 report = {}
 try:
@@ -239,7 +234,7 @@ report["ptrace"] = libc.ptrace(16, 1, 0, 0)
     assert report["ptrace"] == -1
 
 
-def test_learner_that_stops_cannot_hold_the_grader(spec):
+def test_learner_that_stops_cannot_hold_the_grader(pool):
     """A learner that stops itself (SIGSTOP) before answering, or while the grader sends a large
     argument: both directions of the exchange run under the deadline, and the sandbox is killed."""
     import time
@@ -248,7 +243,6 @@ def test_learner_that_stops_cannot_hold_the_grader(spec):
 
     from autograde.runner import StudentTimeout
 
-    pool = LearnerPool(spec)
     code = ("import os, signal, threading\n"
             "def f(x):\n    return 1\n"
             "def stop_now():\n    os.kill(os.getpid(), signal.SIGSTOP)\n"
@@ -268,7 +262,6 @@ def test_learner_that_stops_cannot_hold_the_grader(spec):
         assert time.monotonic() - started < 10
     finally:
         session.close()
-        pool.close()
 
 
 # ------------------------------------------------------------------ one sandbox, several submissions
