@@ -160,10 +160,7 @@ class Student:
     def failed(self, exercise: str) -> bool | None:
         """Whether the learner's ``exercise`` failed one of its own checks earlier in this run
         (None when its checks did not run). Tests run in notebook order, callees first."""
-        if self._ctx is None:
-            return None
-        mine = [o for o in self._ctx.outcomes if o.exercise == exercise]
-        return None if not mine else not all(o.passed for o in mine)
+        return _failed(self._ctx, exercise)
 
     def hold(self, value: Any) -> RemoteObject:
         """Put data into the learner process as one object that several calls can share (and
@@ -218,9 +215,13 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
         if exc.type_name == "NotImplementedError":
             return f"{exercise} is not implemented yet (it raises NotImplementedError)."
         tail = exc.traceback.strip().splitlines()[-6:]
+        trace = "\n" + "\n".join(tail) if tail else ""
+        if callee and _failed(ctx, callee) is False:  # a right callee fed wrong arguments: the caller's mistake
+            return (f"{exercise} raised {exc.type_name}: {exc.message}, inside {callee} (which passed its own "
+                    f"checks): look at the arguments {exercise} passes to {callee}." + trace)
         if callee:
             return (f"{exercise} calls your {callee}, which raised {exc.type_name}: {exc.message}. Fix {callee} "
-                    "first." + ("\n" + "\n".join(tail) if tail else ""))
+                    "first." + trace)
         return f"{exercise} raised {exc.type_name}: {exc.message}" + ("\n" + "\n".join(tail) if tail else "")
     if isinstance(exc, NotCalledAgain):
         return f"{exc.function} was not called again: earlier in this run it failed ({exc.original})."
@@ -231,6 +232,12 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
     if isinstance(exc, StudentCrash):
         return f"{exercise} crashed the learner process ({exc}). A fresh process was started."
     return f"internal grader error ({type(exc).__name__}); please tell your instructor."
+
+
+def _failed(ctx: RunContext | None, exercise: str) -> bool | None:
+    """Whether ``exercise`` failed its own checks earlier in this run (None: they did not run)."""
+    mine = [o for o in ctx.outcomes if o.exercise == exercise] if ctx else []
+    return None if not mine else not all(o.passed for o in mine)
 
 
 def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) -> str | None:

@@ -7,6 +7,10 @@ others are the solution's, so only the exercises it can affect are graded: a wro
 variant's own exercise (it must lose points there, with its expected diagnosis); a correct
 variant's exercise and the exercises that call it (full marks); a cross-exercise case's
 outer exercise (full marks, naming the wrong callee) and the wrong callees (points lost).
+The functions an exercise calls are graded with it, as in a real grading, where a caller's
+verdict leans on whether its callees passed their own checks (a wrong model over correct
+optimize and sample is the model's mistake, judged without re-running the loop around the
+learner's callees, which would cost far more than grading the callees).
 """
 from __future__ import annotations
 
@@ -78,8 +82,9 @@ def _cases(assignment: Assignment, out: Path) -> list[_Case]:
     cases = [_Case(assignment, "solution", assignment.source_path, None, None),
              _Case(assignment, "release", assignment.release_path, None, None)]
     for v in catalog.wrong:
+        scope = dict.fromkeys((v.exercise, *settings.calls.get(v.exercise, ())))
         cases.append(_Case(assignment, "wrong", variant_notebook(assignment.source_path, v, out, "wrong-"), v,
-                           (v.exercise,)))
+                           tuple(scope)))
     for v in catalog.correct:
         scope = (v.exercise, *sorted(settings.callers_of(v.exercise)))
         cases.append(_Case(assignment, "correct", variant_notebook(assignment.source_path, v, out, "correct-"), v,
@@ -114,8 +119,15 @@ def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
             report.good(f"{label}: graded, 0/{res.max_score:g}")
     elif case.kind == "wrong":
         ex = res.exercises.get(variant.exercise)
+        # the functions it calls are the solution's: they keep their points and are not blamed
+        spared = [c for c in case.exercises if c != variant.exercise
+                  and (c not in res.exercises or res.exercises[c].score < res.exercises[c].max_score
+                       or (ex is not None and any(f"your {c}" in line for line in ex.feedback)))]
         if ex is None or ex.score >= ex.max_score:
             report.bad(f"{label}: a wrong implementation kept full marks on {variant.exercise} ({variant.why})")
+        elif spared:
+            report.bad(f"{label}: the mistake in {variant.exercise} cost or blamed {spared}, which are right "
+                       f"({ex.feedback})")
         elif variant.diagnosis and variant.diagnosis not in ex.diagnoses:
             report.bad(f"{label}: lost points but the diagnosis {variant.diagnosis!r} was not reported "
                        f"(got {ex.diagnoses})")
