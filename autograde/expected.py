@@ -15,6 +15,9 @@ The key of a stored value is a sha256 over:
   values are accepted: ints, floats, strings, bools, None and tuples of them);
 - the versions of Python, numpy, TensorFlow and Keras (a new version recomputes).
 
+So a stored function must depend on nothing else: code or data outside the grader package
+(a dataset, a module of the platform) belongs in its arguments or in the package itself.
+
 A stored value is a ``.npz`` file read with ``allow_pickle=False``: nested tuples, lists and
 dicts of arrays, numpy scalars and JSON values; a function returning anything else is only
 memoised in memory. Each file carries its key and a sha256 of its content, both checked on
