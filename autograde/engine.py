@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
-import hashlib
 import multiprocessing
 import os
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from autograde.assignment import Assignment, discover, load_assignment
+from autograde.expected import files_digest, tree_files
 from autograde.grading import GraderSession, RunContext, score
 from autograde.results import ExerciseResult, NotebookResult, Status
 from autograde.runner import CellStatus, LearnerPool, StudentSession, StudentUnavailable
@@ -44,17 +44,9 @@ class Job:
 def grader_version(assignment: Assignment) -> str:
     """A hash of everything that decides a grade: graders, settings, source notebook, released helpers,
     reference models. Same submission + same grader version = same result."""
-    digest = hashlib.sha256()
     dirs = [assignment.graders_dir, assignment.release_dir, *assignment.reference_dirs]
-    files = [assignment.source_path]
-    for d in dirs:
-        if d.is_dir():
-            files += sorted(p for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                            and ".ipynb_checkpoints" not in p.parts)
-    for path in files:
-        digest.update(str(path.relative_to(assignment.root)).encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    files = [assignment.source_path, *(p for d in dirs if d.is_dir() for p in tree_files(d))]
+    return files_digest(files, assignment.root)[:16]
 
 
 @functools.lru_cache(maxsize=8)

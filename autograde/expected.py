@@ -79,18 +79,27 @@ def _versions() -> str:
     return ";".join(found)
 
 
+def tree_files(folder: Path) -> list[Path]:
+    """The files under ``folder`` that make up a course's content, sorted (no caches, no editor copies)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and ".ipynb_checkpoints" not in p.parts)
+
+
+def files_digest(files: list[Path], base: Path) -> str:
+    """sha256 over files by path (relative to ``base``) and content."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(base)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=None)
 def _package_fingerprint(package_dir: str) -> str:
-    """sha256 over the grader package's files and its reference models, by relative path and content."""
+    """The grader package's files and its reference models, by relative path and content."""
     here = Path(package_dir)
-    digest = hashlib.sha256()
-    for folder in (here, here.parent / "references" / here.name):
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(f"{folder.name}/{path.relative_to(folder)}".encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    folders = [d for d in (here, here.parent / "references" / here.name) if d.is_dir()]
+    return files_digest([p for d in folders for p in tree_files(d)], here.parent)
 
 
 def _plain(value: Any) -> bool:

@@ -222,7 +222,7 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
         if callee:
             return (f"{exercise} calls your {callee}, which raised {exc.type_name}: {exc.message}. Fix {callee} "
                     "first." + trace)
-        return f"{exercise} raised {exc.type_name}: {exc.message}" + ("\n" + "\n".join(tail) if tail else "")
+        return f"{exercise} raised {exc.type_name}: {exc.message}" + trace
     if isinstance(exc, NotCalledAgain):
         return f"{exc.function} was not called again: earlier in this run it failed ({exc.original})."
     if isinstance(exc, StudentUnavailable):

@@ -81,21 +81,27 @@ def _cases(assignment: Assignment, out: Path) -> list[_Case]:
     settings = assignment.settings
     cases = [_Case(assignment, "solution", assignment.source_path, None, None),
              _Case(assignment, "release", assignment.release_path, None, None)]
+    def with_callees(exercise: str, *more: str) -> tuple[str, ...]:
+        """An exercise with everything it calls, as in a real grading, where its verdict can lean on
+        which of its callees passed their own checks."""
+        return tuple(dict.fromkeys((exercise, *settings.calls.get(exercise, ()), *more)))
+
     for v in catalog.wrong:
-        scope = dict.fromkeys((v.exercise, *settings.calls.get(v.exercise, ())))
         cases.append(_Case(assignment, "wrong", variant_notebook(assignment.source_path, v, out, "wrong-"), v,
-                           tuple(scope)))
+                           with_callees(v.exercise)))
     for v in catalog.correct:
         scope = (v.exercise, *sorted(settings.callers_of(v.exercise)))
         cases.append(_Case(assignment, "correct", variant_notebook(assignment.source_path, v, out, "correct-"), v,
                            scope))
     for v in catalog.cross:
-        # the outer exercise with everything it calls, as in a real grading, where the outer's
-        # verdict can lean on which of its callees passed their own checks
-        scope = dict.fromkeys((v.exercise, *settings.calls.get(v.exercise, ()), *v.others))
         cases.append(_Case(assignment, "cross", variant_notebook(assignment.source_path, v, out, "cross-"), v,
-                           tuple(scope)))
+                           with_callees(v.exercise, *v.others)))
     return cases
+
+
+def _blames(feedback: list[str], callee: str) -> bool:
+    """Whether an exercise's feedback holds the learner's ``callee`` responsible."""
+    return any(f"your {callee}" in line for line in feedback)
 
 
 def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
@@ -120,13 +126,13 @@ def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
     elif case.kind == "wrong":
         ex = res.exercises.get(variant.exercise)
         # the functions it calls are the solution's: they keep their points and are not blamed
-        spared = [c for c in case.exercises if c != variant.exercise
-                  and (c not in res.exercises or res.exercises[c].score < res.exercises[c].max_score
-                       or (ex is not None and any(f"your {c}" in line for line in ex.feedback)))]
+        charged = [c for c in case.exercises if c != variant.exercise
+                   and (c not in res.exercises or res.exercises[c].score < res.exercises[c].max_score
+                        or (ex is not None and _blames(ex.feedback, c)))]
         if ex is None or ex.score >= ex.max_score:
             report.bad(f"{label}: a wrong implementation kept full marks on {variant.exercise} ({variant.why})")
-        elif spared:
-            report.bad(f"{label}: the mistake in {variant.exercise} cost or blamed {spared}, which are right "
+        elif charged:
+            report.bad(f"{label}: the mistake in {variant.exercise} cost or blamed {charged}, which are right "
                        f"({ex.feedback})")
         elif variant.diagnosis and variant.diagnosis not in ex.diagnoses:
             report.bad(f"{label}: lost points but the diagnosis {variant.diagnosis!r} was not reported "
@@ -142,7 +148,7 @@ def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
         elif not any(callee in line for callee in variant.others for line in outer.feedback):
             problems.append(f"{variant.exercise}'s feedback does not name the wrong callee ({outer.feedback})")
         for callee in sorted(set(case.exercises) - {variant.exercise, *variant.others}):
-            if outer is not None and any(f"your {callee}" in line for line in outer.feedback):
+            if outer is not None and _blames(outer.feedback, callee):
                 problems.append(f"{variant.exercise}'s feedback blames {callee}, which is right ({outer.feedback})")
         for callee in variant.others:
             inner = res.exercises.get(callee)
