@@ -243,11 +243,14 @@ class _Deferred:
 
     def __init__(self, name: str) -> None:
         self._name = name
+        self._module = None
 
     def __getattr__(self, attr: str):  # only for what the proxy itself lacks
         if attr.startswith("_"):
             raise AttributeError(attr)
-        return getattr(importlib.import_module(self._name), attr)
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
 
     def __repr__(self) -> str:
         return f"<module {self._name!r}, imported on first use>"
