@@ -256,14 +256,34 @@ def _as_arrays(name: str, value: Any) -> list[np.ndarray]:
     return value
 
 
-def _outputs(model: Any, inputs: Any) -> list[np.ndarray]:
-    """The model's predictions on ``inputs`` (predict traces the graph once; later calls are fast)."""
-    out = call(model, "predict", inputs, verbose=0)
-    outs = out if isinstance(out, list) else [out]
-    if not all(isinstance(o, np.ndarray) and o.dtype.kind == "f" for o in outs):
-        fail("the model's predict should return arrays; it does not behave like a Keras model.",
-             output="model authenticity", kind="authenticity")
-    return outs
+def outputs(model: Any, inputs: Any, what: str = "the model", predict: bool = False) -> list[np.ndarray]:
+    """The model's outputs on ``inputs`` from one eager call, ``model(inputs, training=False)``.
+
+    An eager call needs no graph: ``predict`` traces one per fresh model, which costs a model the
+    grader builds once (every submission builds its own) several times the call itself. A remote
+    model's tensors are converted to numpy inside the learner process. ``predict=True`` uses
+    ``model.predict`` instead, for models whose eager call is slower than a trace (a recurrent
+    layer over hundreds of steps runs its loop in Python when eager)."""
+    out = call(model, "predict", inputs, verbose=0) if predict else call(model, "__call__", inputs, training=False)
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    arrays = []
+    for t, o in enumerate(outs):
+        name = f"output {t} of {what}" if len(outs) > 1 else f"the output of {what}"
+        if _is_remote(o):
+            if o.remote_type.endswith("ndarray"):
+                fail(f"{name} should hold numbers, but it is an array of Python objects.", output=name, kind="type")
+            try:
+                o = o.call("numpy")
+            except Exception:
+                fail(f"{name} should be a tensor or a numpy array, but it is a {o.remote_type}.", output=name,
+                     kind="type")
+        elif not isinstance(o, np.ndarray) and hasattr(o, "numpy"):
+            o = o.numpy()
+        if not (isinstance(o, np.ndarray) and o.dtype.kind == "f"):
+            fail(f"{name} should be an array of floats; the model does not behave like a Keras model.",
+                 output="model authenticity", kind="authenticity")
+        arrays.append(o)
+    return arrays
 
 
 def _round_trip(model: Any, rng: np.random.Generator) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -278,24 +298,24 @@ def _round_trip(model: Any, rng: np.random.Generator) -> tuple[list[np.ndarray],
     return weights, probe
 
 
-def _deterministic_outputs(model: Any, inputs: Any) -> list[np.ndarray]:
-    base = _outputs(model, inputs)
-    again = _outputs(model, inputs)
+def _deterministic_outputs(model: Any, inputs: Any, predict: bool) -> list[np.ndarray]:
+    base = outputs(model, inputs, predict=predict)
+    again = outputs(model, inputs, predict=predict)
     if len(base) != len(again) or not all(np.allclose(a, b, atol=1e-6) for a, b in zip(base, again)):
         fail("the model's outputs change between two identical predictions.", output="model authenticity",
              kind="authenticity")
     return base
 
 
-def behaves_like_a_model(model: Any, inputs: Any, seed: int = 0) -> list[np.ndarray]:
+def behaves_like_a_model(model: Any, inputs: Any, seed: int = 0, predict: bool = False) -> list[np.ndarray]:
     """The cheap part of ``authenticate``, for checks that need a real model but not its structure:
     weights round-trip through set_weights/get_weights and the outputs depend on them. Returns
     the outputs under the model's own weights (restored)."""
     rng = np.random.default_rng(seed)
     weights, _ = _round_trip(model, rng)
-    probed = _deterministic_outputs(model, inputs)
+    probed = _deterministic_outputs(model, inputs, predict)
     call(model, "set_weights", weights)
-    own = _outputs(model, inputs)
+    own = outputs(model, inputs, predict=predict)
     if len(own) == len(probed) and all(a.shape == b.shape and np.allclose(a, b, atol=1e-7)
                                        for a, b in zip(own, probed)):
         fail("the model's outputs do not depend on its weights; it does not behave like a Keras model.",
@@ -304,25 +324,25 @@ def behaves_like_a_model(model: Any, inputs: Any, seed: int = 0) -> list[np.ndar
 
 
 def authenticate(model: Any, structure: Structure, inputs: Any, seed: int = 0,
-                 may_be_inert: Callable[[LayerRecord], bool] | None = None) -> None:
+                 may_be_inert: Callable[[LayerRecord], bool] | None = None, predict: bool = False) -> None:
     """Fail unless the model's structure is consistent with its behaviour (see the module doc).
 
     ``may_be_inert`` names layers whose influence on the outputs is not this exercise's to
     answer for (e.g. the layers of a graded callee that fails its own checks, whose mistake may
-    make them inert); they must still be real layers of the model."""
+    make them inert); they must still be real layers of the model. ``predict``: see :func:`outputs`."""
     rng = np.random.default_rng(seed)
     weights = _as_arrays("get_weights()", call(model, "get_weights"))
     if sum(int(w.size) for w in weights) != structure.params:
         fail("the model's weights do not add up to the parameters its layers report; it does not behave like a "
              "Keras model.", output="model authenticity", kind="authenticity")
     weights, probe = _round_trip(model, rng)
-    base = _deterministic_outputs(model, inputs)
+    base = _deterministic_outputs(model, inputs, predict)
     for record, layer in zip(structure.layers, structure.handles):
         if record.params == 0:
             continue
         own = _as_arrays(f"the {record.cls} layer's get_weights()", call(layer, "get_weights"))
         call(layer, "set_weights", [(w + rng.normal(0, 0.5, w.shape)).astype(w.dtype) for w in own])
-        changed = _outputs(model, inputs)
+        changed = outputs(model, inputs, predict=predict)
         model_weights = _as_arrays("get_weights()", call(model, "get_weights"))
         call(layer, "set_weights", own)
         if all(np.array_equal(a, b) for a, b in zip(model_weights, probe)):

@@ -151,9 +151,9 @@ def new_layers(student, n_values: int, n_a: int) -> Layers:
 
 def model_outputs(model: RemoteObject, inputs: list[np.ndarray], what: str) -> list[np.ndarray]:
     """The model's outputs on ``inputs`` (an eager call, which needs no graph tracing), as arrays."""
-    out = model.call("__call__", inputs, training=False)
-    outs = list(out) if isinstance(out, (list, tuple)) else [out]
-    return [as_array(f"output {t} of {what}", o) for t, o in enumerate(outs)]
+    from autograde import keras_structure as ks
+
+    return ks.outputs(model, inputs, what)
 
 
 def input_shapes(model: RemoteObject) -> list[Any]:
