@@ -319,11 +319,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for good, line in report.entries:
             console.print(("[green]ok[/]   " if good else "[red]FAIL[/] ") + escape(line), soft_wrap=True)
         ok &= report.ok
+    if args.json:
+        _write_report(args.json, {"ok": ok, "assignments": {aid: r.to_dict() for aid, r in reports.items()}})
     console.print("[bold green]validation passed" if ok else "[bold red]validation FAILED")
     return 0 if ok else 1
 
 
+def _write_report(path: str, data: dict) -> None:
+    import json
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=1) + "\n")
+    _say(f"report written to {out}")
+
+
 def cmd_references(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from autograde.assignment import repo_root
     from autograde.references import verify
 
@@ -334,7 +347,10 @@ def cmd_references(args: argparse.Namespace) -> int:
         _say(f"{report.assignment} " + ("ok" if report.ok else "FAILED"), "bold green" if report.ok else "bold red")
         for line in report.lines:
             _say(f"  {line}")
-    return 0 if all(r.ok for r in reports) else 1
+    ok = all(r.ok for r in reports)
+    if args.json:
+        _write_report(args.json, {"ok": ok, "references": [asdict(r) for r in reports]})
+    return 0 if ok else 1
 
 
 # ------------------------------------------------------------------ parser
@@ -456,6 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("assignment", nargs="?", help=f"one of: {ids} (default: all)")
     v.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     v.add_argument("--skip-release-check", action="store_true", help="do not regenerate release/ to compare")
+    v.add_argument("--json", metavar="FILE", help="also write every check and every notebook's result to FILE "
+                   "(for CI: {ok, assignments: {id: {ok, entries: [{ok, line}], results: {case: result}}}})")
     v.set_defaults(func=cmd_validate)
 
     ref = sub.add_parser("references", help="verify every reference model against its manifest",
@@ -465,6 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "recomputed now matches the manifest and meets its target.")
     ref.add_argument("--sample", type=int, default=None,
                      help="recompute the metric on the first N held-out items only (must still meet the target)")
+    ref.add_argument("--json", metavar="FILE",
+                     help="also write the reports to FILE ({ok, references: [{assignment, ok, lines}]})")
     ref.set_defaults(func=cmd_references)
     return parser
 

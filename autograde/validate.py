@@ -47,6 +47,16 @@ class Report:
     def good(self, line: str) -> None:
         self.entries.append((True, line))
 
+    def to_dict(self) -> dict:
+        return {"assignment": self.assignment, "ok": self.ok,
+                "entries": [{"ok": good, "line": line} for good, line in self.entries],
+                "results": {name: r.to_dict() for name, r in self.results.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        return cls(data["assignment"], [(bool(e["ok"]), str(e["line"])) for e in data["entries"]],
+                   {name: NotebookResult.from_dict(r) for name, r in data["results"].items()})
+
 
 def variant_notebook(source: Path, variant: Variant, out: Path, kind: str = "") -> Path:
     """The solution notebook with the variant's solution cell(s) replaced."""

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -70,24 +74,121 @@ def notebook_with(assignment, replace: dict[str, str] | None = None, append: lis
     return nb
 
 
-@pytest.fixture(scope="session")
-def validation_reports():
-    """`autograde validate` of EVERY assignment in one batch through one warm pool (without the
-    release regeneration, which test_assignments checks on its own)."""
-    from autograde.assignment import discover, load_assignment
-    from autograde.engine import grade_batch
-    from autograde.validate import validate_all
+# ------------------------------------------------------------------ long commands, in the background
+#
+# Two commands check the whole course and take minutes of CPU: `autograde validate` (every
+# assignment's solution, release and catalog variants in one batch) and `autograde references`
+# (every reference model on its whole held-out set). From the end of collection they run, one
+# after the other, in a background thread while the rest of the suite runs (much of which waits:
+# deadlines, sandbox and server starts); the tests that read their reports run last.
 
-    assignments = [load_assignment(a, ROOT) for a in discover(ROOT)]
-    return validate_all(assignments, workers=2, run=lambda jobs, workers, title: grade_batch(jobs, workers),
-                        check_release=False)
+_COMMANDS = {
+    "validation_reports": ["validate", "--skip-release-check", "--workers", "2"],
+    "reference_reports": ["references"],
+}
+
+
+class _Background:
+    def __init__(self, fixtures: list[str]) -> None:
+        self.where = Path(tempfile.mkdtemp(prefix="autograde-test-background-"))
+        atexit.register(shutil.rmtree, self.where, True)
+        self.done = {name: threading.Event() for name in fixtures}
+        self.codes: dict[str, int] = {}
+        self.proc: subprocess.Popen | None = None
+        self.stopped = False
+        threading.Thread(target=self._run, args=(fixtures,), daemon=True, name="background-commands").start()
+
+    def paths(self, fixture: str) -> tuple[Path, Path]:
+        return self.where / f"{fixture}.json", self.where / f"{fixture}.log"
+
+    def _run(self, fixtures: list[str]) -> None:
+        for fixture in fixtures:
+            out, log = self.paths(fixture)
+            cmd = [str(Path(sys.executable).parent / "autograde"), *_COMMANDS[fixture], "--json", str(out)]
+            try:
+                if not self.stopped:
+                    with log.open("wb") as fh:
+                        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,
+                                                     stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "200"},
+                                                     start_new_session=True)
+                    self.codes[fixture] = self.proc.wait()
+            finally:
+                self.done[fixture].set()
+
+    def report(self, fixture: str) -> dict:
+        self.done[fixture].wait()
+        out, log = self.paths(fixture)
+        if not out.exists():
+            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+            raise RuntimeError(f"`autograde {' '.join(_COMMANDS[fixture])}` wrote no report (exit status "
+                               f"{self.codes.get(fixture)}):\n{tail}")
+        return json.loads(out.read_text())
+
+    def stop(self) -> None:
+        self.stopped = True
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the command and its grading workers
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+    def pids(self) -> set[int]:
+        proc = self.proc
+        return {proc.pid} if proc is not None and proc.poll() is None else set()
+
+
+_BACKGROUND: dict[str, _Background] = {}  # fixture -> the background run that produces it
+
+
+def _start(fixtures: list[str]) -> None:
+    todo = [f for f in fixtures if f not in _BACKGROUND]
+    if todo:
+        run = _Background(todo)
+        _BACKGROUND.update(dict.fromkeys(todo, run))
+
+
+def background_pids() -> set[int]:
+    """Processes the suite runs in the background (their descendants are theirs, not a test's)."""
+    return {pid for run in set(_BACKGROUND.values()) for pid in run.pids()}
+
+
+def _background(fixture: str) -> dict:
+    _start([fixture])  # already running unless the fixture was not seen at collection
+    return _BACKGROUND[fixture].report(fixture)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    used = [f for f in _COMMANDS if any(f in getattr(item, "fixturenames", ()) for item in items)]
+    if not used:
+        return
+    late = [item for item in items if set(used) & set(getattr(item, "fixturenames", ()))]
+    ids = {id(item) for item in late}
+    items[:] = [item for item in items if id(item) not in ids] + late
+    _start(used)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for run in set(_BACKGROUND.values()):
+        run.stop()
+
+
+@pytest.fixture(scope="session")
+def validation_reports() -> dict:
+    """`autograde validate --skip-release-check --json` of EVERY assignment in one batch through
+    one warm pool (the release regeneration is test_assignments' own check); its reports."""
+    from autograde.validate import Report
+
+    data = _background("validation_reports")
+    return {aid: Report.from_dict(r) for aid, r in data["assignments"].items()}
 
 
 @pytest.fixture(scope="session")
 def reference_reports() -> dict:
-    """`autograde references` on the whole held-out sets, once per session: hashes, loading, the
-    recorded data and every metric recomputed (per assignment in test_assignments; the whole
-    pass and the command itself in test_references)."""
-    from autograde.references import verify
+    """`autograde references --json`: every reference model verified on its whole held-out set
+    (hashes, loading, the recorded data, every metric recomputed); its reports, by assignment."""
+    from autograde.references import VerifyReport
 
-    return {r.assignment: r for r in verify(ROOT)}
+    data = _background("reference_reports")
+    return {r["assignment"]: VerifyReport(**r) for r in data["references"]}

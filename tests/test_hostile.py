@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, W1A1, notebook_with
+from conftest import ROOT, W1A1, background_pids, notebook_with
 
 from autograde.engine import Job, grade_batch
 
@@ -164,7 +164,8 @@ def batch(w1a1, tmp_path_factory):
 
 def _learner_processes() -> set[int]:
     """Learner processes of THIS test process's batches: with cgroups, those in the sandbox groups
-    its pool workers created (named sb-<coordinator>-<worker>-<n>); else every learner process."""
+    its pool workers created (named sb-<coordinator>-<worker>-<n>); else every learner process but
+    the suite's background validation's."""
     from autograde import cgroups
 
     kind, parents = cgroups.layout()
@@ -186,7 +187,20 @@ def _learner_processes() -> set[int]:
                     pids.add(int(entry.name))
             except OSError:
                 pass
-    return pids
+    return {pid for pid in pids if not _descends_from(pid, background_pids())}
+
+
+def _descends_from(pid: int, ancestors: set[int]) -> bool:
+    """Whether ``pid`` runs under one of ``ancestors`` (the suite's background validation: its
+    learner processes are not this test's; a leaked one of this test's is an orphan, under init)."""
+    while pid > 1:
+        if pid in ancestors:
+            return True
+        try:
+            pid = int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
 
 
 def ex(result, name):
