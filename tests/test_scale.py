@@ -50,7 +50,9 @@ def _submissions(w1a1) -> dict[str, object]:
              "    yt_pred = softmax(parameters['Wya'] @ a_next + parameters['by'])\n"
              "    return a_next, yt_pred, (a_next, a_prev, xt, parameters)\n")
     crash = "def rnn_forward(x, a0, parameters):\n    import os\n    os._exit(3)\n"
-    loop = "def lstm_forward(x, a0, parameters):\n    while True:\n        pass\n"
+    # never returns (asleep: the batch machinery is under test here, not the CPU limit, which
+    # test_hostile and test_sandbox exercise with busy loops)
+    loop = "def lstm_forward(x, a0, parameters):\n    import time\n    while True:\n        time.sleep(1)\n"
     return {"ana": notebook_with(w1a1),
             "ben": notebook_with(w1a1, replace={"rnn_cell_forward_code": wrong}),
             "cy": notebook_with(w1a1, replace={"rnn_forward_code": crash}),
