@@ -79,8 +79,9 @@ def notebook_with(assignment, replace: dict[str, str] | None = None, append: lis
 # Two commands check the whole course and take minutes of CPU: `autograde validate` (every
 # assignment's solution, release and catalog variants in one batch) and `autograde references`
 # (every reference model on its whole held-out set). From the end of collection they run, one
-# after the other, in a background thread while the rest of the suite runs (much of which waits:
-# deadlines, sandbox and server starts); the tests that read their reports run last.
+# after the other, in a background thread while the rest of the suite runs, starting with the
+# tests marked ``waits`` (deadlines, sandbox and server starts); the tests that read their reports
+# run last.
 
 _COMMANDS = {
     "validation_reports": ["validate", "--skip-release-check", "--workers", "2"],
@@ -160,13 +161,18 @@ def _background(fixture: str) -> dict:
 
 
 def pytest_collection_modifyitems(session, config, items):
+    """Order: tests marked ``waits`` first (they leave the CPU to the background commands), then
+    the others, then those that read the background commands' reports."""
     used = [f for f in _COMMANDS if any(f in getattr(item, "fixturenames", ()) for item in items)]
-    if not used:
-        return
-    late = [item for item in items if set(used) & set(getattr(item, "fixturenames", ()))]
-    ids = {id(item) for item in late}
-    items[:] = [item for item in items if id(item) not in ids] + late
-    _start(used)
+
+    def rank(item) -> int:
+        if set(used) & set(getattr(item, "fixturenames", ())):
+            return 2
+        return 0 if item.get_closest_marker("waits") else 1
+
+    items.sort(key=rank)  # stable: pytest's order within each group
+    if used and not config.option.collectonly:
+        _start(used)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -20,6 +20,7 @@ from autograde.sandbox import sandbox_account, sandbox_mode
 
 ASSIGNMENTS = discover(ROOT)
 ROOT_IS_ROOT = os.geteuid() == 0
+pytestmark = pytest.mark.waits  # deadlines, sandbox starts: run beside the background commands
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)

@@ -34,6 +34,8 @@ import nbformat
 import pytest
 from conftest import ROOT, W1A1, notebook_with
 
+pytestmark = pytest.mark.waits  # deadlines, sandbox starts, servers: run beside the background commands
+
 AUTOGRADE = [sys.executable, "-m", "autograde.cli"]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
