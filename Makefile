@@ -84,6 +84,7 @@ release: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/warm_floor.py
 	$(BIN)/python benchmarks/bench_similarity.py
 
 # tens of minutes: 100 and 1,000 submissions locally, 200 through a local Dask cluster

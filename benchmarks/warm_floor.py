@@ -1,0 +1,108 @@
+"""Per-submission grading cost in a WARM worker against its floor, and where the rest goes.
+
+The floor of a submission is the time the learner process spends in learner code (its cells
+and its functions on the hidden inputs: ``NotebookResult.inside_seconds``). For each
+assignment, one warm grader (pool, zygote and stored expected values ready) grades the
+solution notebook ``--warmup`` times, then ``--n`` times measured; the report gives the mean
+per-submission time, the floor, their ratio, and a breakdown: the protocol round trips
+(count, their time, the learner's time inside them), the session's start (a fresh sandbox
+from the zygote and the notebook's cells, whose round trips are counted among the others) and
+close, and the rest (the grader's own pytest items and comparisons, the sandbox's reset).
+
+    .venv/bin/python benchmarks/warm_floor.py [--assignments w1a1_rnn_step_by_step,...] [--n 10]
+        [--out build/bench/warm_floor.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from autograde import runner  # noqa: E402
+from autograde.assignment import discover, load_assignment  # noqa: E402
+from autograde.engine import Grader, Job  # noqa: E402
+
+TIMES: dict[str, float] = defaultdict(float)
+COUNTS: dict[str, int] = defaultdict(int)
+
+
+def _timed(owner, name: str, label: str, inside: bool = False) -> None:
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            reply = original(*args, **kwargs)
+        finally:
+            TIMES[label] += time.perf_counter() - started
+            COUNTS[label] += 1
+        if inside:
+            TIMES["learner time in round trips"] += float(reply.header.get("elapsed") or 0.0)
+        return reply
+
+    setattr(owner, name, wrapper)
+
+
+_timed(runner.LearnerProcess, "request", "round trips", inside=True)
+_timed(runner.StudentSession, "start", "session start")
+_timed(runner.StudentSession, "close", "session close")
+
+
+def measure(aid: str, n: int, warmup: int) -> dict:
+    assignment = load_assignment(aid, ROOT)
+    grader = Grader()
+    try:
+        grader.state(aid, None).warm()
+        time.sleep(5)  # the pool's sandboxes finish starting
+        for _ in range(warmup):
+            grader.grade(Job(aid, str(assignment.source_path)))
+        TIMES.clear()
+        COUNTS.clear()
+        inside, started = 0.0, time.perf_counter()
+        for _ in range(n):
+            result = grader.grade(Job(aid, str(assignment.source_path)))
+            assert result.score == result.max_score, f"{aid}: the solution did not earn full marks"
+            inside += result.inside_seconds
+        per = (time.perf_counter() - started) / n
+    finally:
+        grader.close()
+    ms = {k: round(v / n * 1000, 1) for k, v in TIMES.items()}
+    accounted = TIMES["round trips"] + TIMES["session close"]  # the start's own round trips are among them
+    return {"assignment": aid, "submissions": n, "per_submission_ms": round(per * 1000, 1),
+            "floor_ms": round(inside / n * 1000, 1), "ratio": round(per / (inside / n), 2) if inside else None,
+            "round_trips_per_submission": round(COUNTS["round trips"] / n, 1), "breakdown_ms": ms,
+            "rest_ms (grader's own work)": round((per * n - accounted) / n * 1000, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignments", default=",".join(discover(ROOT)))
+    parser.add_argument("--n", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "warm_floor.json"))
+    args = parser.parse_args()
+    rows = []
+    for aid in args.assignments.split(","):
+        row = measure(aid, args.n, args.warmup)
+        rows.append(row)
+        print(f"{aid}: {row['per_submission_ms']} ms per submission, floor {row['floor_ms']} ms, "
+              f"ratio {row['ratio']}x; {row['breakdown_ms']}", flush=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": f"{os.cpu_count()} cores", "python": sys.version.split()[0],
+                               "assignments": rows}, indent=1) + "\n")
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
