@@ -256,6 +256,24 @@ def _as_arrays(name: str, value: Any) -> list[np.ndarray]:
     return value
 
 
+def to_numpy(name: str, value: Any) -> Any:
+    """A tensor (a remote handle: converted inside the learner process) as a numpy array; other
+    values unchanged. A learner's error in the conversion costs points; a crash stays a crash."""
+    if _is_remote(value):
+        from autograde.runner import StudentError
+
+        if value.remote_type.endswith("ndarray"):
+            fail(f"{name} should hold numbers, but it is an array of Python objects.", output=name, kind="type")
+        try:
+            return value.call("numpy")
+        except (StudentError, AttributeError):
+            fail(f"{name} should be a tensor or a numpy array, but it is a {value.remote_type}.", output=name,
+                 kind="type")
+    if not isinstance(value, np.ndarray) and hasattr(value, "numpy"):
+        return value.numpy()
+    return value
+
+
 def outputs(model: Any, inputs: Any, what: str = "the model", predict: bool = False) -> list[np.ndarray]:
     """The model's outputs on ``inputs`` from one eager call, ``model(inputs, training=False)``.
 
@@ -269,16 +287,7 @@ def outputs(model: Any, inputs: Any, what: str = "the model", predict: bool = Fa
     arrays = []
     for t, o in enumerate(outs):
         name = f"output {t} of {what}" if len(outs) > 1 else f"the output of {what}"
-        if _is_remote(o):
-            if o.remote_type.endswith("ndarray"):
-                fail(f"{name} should hold numbers, but it is an array of Python objects.", output=name, kind="type")
-            try:
-                o = o.call("numpy")
-            except Exception:
-                fail(f"{name} should be a tensor or a numpy array, but it is a {o.remote_type}.", output=name,
-                     kind="type")
-        elif not isinstance(o, np.ndarray) and hasattr(o, "numpy"):
-            o = o.numpy()
+        o = to_numpy(name, o)
         if not (isinstance(o, np.ndarray) and o.dtype.kind == "f"):
             fail(f"{name} should be an array of floats; the model does not behave like a Keras model.",
                  output="model authenticity", kind="authenticity")

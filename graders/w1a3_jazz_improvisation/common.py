@@ -37,14 +37,9 @@ DIAG_ATOL = 1e-3
 
 def as_array(name: str, value: Any) -> np.ndarray:
     """A tensor handle becomes its numpy value (converted inside the learner process)."""
-    if isinstance(value, RemoteObject):
-        if value.remote_type.endswith("ndarray"):
-            fail(f"{name} should hold numbers, but it is an array of Python objects.", output=name, kind="type")
-        try:
-            value = value.call("numpy")
-        except (StudentError, AttributeError):
-            fail(f"{name} should be a tensor or a numpy array, but it is a {value.remote_type}.", output=name,
-                 kind="type")
+    from autograde import keras_structure as ks
+
+    value = ks.to_numpy(name, value) if isinstance(value, RemoteObject) else value
     check_type(name, value, np.ndarray, "a tensor or a numpy array")
     return value
 
