@@ -160,6 +160,7 @@ def _background(fixture: str) -> dict:
     return _BACKGROUND[fixture].report(fixture)
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: a subset that reads no report starts nothing
 def pytest_collection_modifyitems(session, config, items):
     """Order: tests marked ``waits`` first (they leave the CPU to the background commands), then
     the others, then those that read the background commands' reports."""
