@@ -328,7 +328,12 @@ def read_message(fd: int, read_exact: Callable[[int, int], bytes] | None = None)
     if n > MAX_HEADER_BYTES:
         raise ProtocolError("header length over the limit")
     header = parse_header(read(fd, n))
-    blobs = [read(fd, s) for s in header["blobs"]] if "blobs" in header else []
+    sizes = header.get("blobs", [])
+    data = read(fd, sum(sizes)) if sizes else b""  # one read for all arrays: a cache holds thousands
+    blobs, offset = [], 0
+    for size in sizes:
+        blobs.append(data[offset:offset + size])
+        offset += size
     return Message(header, blobs)
 
 
