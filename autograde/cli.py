@@ -467,8 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="In one batch: every solution notebook earns full marks, every untouched release "
                        "notebook earns 0 with status graded, every wrong implementation in tests/catalog loses points "
                        "on its exercise (and shows its expected diagnosis), every correct alternative earns full "
-                       "marks, every cross-exercise case keeps the outer exercise's points, and release/ is what "
-                       "source/ generates.")
+                       "marks, every cross-exercise case keeps the outer exercise's points, every graded function's "
+                       "hostile stand-ins (odd return values, an error in markup) lose points without an internal "
+                       "grader error, and release/ is what source/ generates.")
     v.add_argument("assignment", nargs="?", help=f"one of: {ids} (default: all)")
     v.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     v.add_argument("--skip-release-check", action="store_true", help="do not regenerate release/ to compare")

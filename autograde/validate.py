@@ -11,6 +11,15 @@ The functions an exercise calls are graded with it, as in a real grading, where 
 verdict leans on whether its callees passed their own checks (a wrong model over correct
 optimize and sample is the model's mistake, judged without re-running the loop around the
 learner's callees, which would cost far more than grading the callees).
+
+Every graded function of every assignment also gets two hostile stand-ins written here, so an
+instructor's new assignment is checked without listing them in its catalog: one returns an odd
+value on each call, in turn (None, a ragged list, a dict, a NaN matrix, an object that cannot
+cross the boundary, a list nested 500 deep, a string, a huge int, an array of strings, a tuple
+holding None), one raises an error whose text is rich markup and HTML. Each must be graded,
+cost its exercise points with feedback (the error's text shown literally), leave the functions
+it calls their points, and never be an internal grader error: what a learner returns is the
+learner's business, whatever it is.
 """
 from __future__ import annotations
 
@@ -58,6 +67,45 @@ class Report:
                    {name: NotebookResult.from_dict(r) for name, r in data["results"].items()})
 
 
+# ------------------------------------------------------------------ generic hostile stand-ins
+
+ODD_VALUES = '''
+import numpy as np
+_odd_calls = [0]
+def _odd():
+    x = []
+    for _ in range(500):
+        x = [x]
+    return [None, [[1.0], [1.0, 2.0], "x", None], {"a": "b", "c": ["d"]}, np.full((3, 3), np.nan), object(), x,
+            "a string", 10**30, np.array(["s", "t"]), (np.zeros(2), None)]
+def {name}(*args, **kwargs):
+    _odd_calls[0] += 1
+    values = _odd()
+    return values[_odd_calls[0] % len(values)]
+'''
+MARKUP_TEXT = "[bold red]owned[/] <script>alert(1)</script>"
+MARKUP = f"def {{name}}(*args, **kwargs):\n    raise ValueError({MARKUP_TEXT!r})\n"
+
+
+def graded_functions(assignment: Assignment) -> list[str]:
+    """The exercises whose solution cell defines the function of that name (not those that
+    define a model's layers or a global), in notebook order."""
+    source = assignment.source_notebook()
+    cells = {c.grade_id: c.source for c in source.cells}
+    return [e for e in assignment.exercises
+            if f"{e}_code" in source.solution_ids and f"def {e}(" in cells.get(f"{e}_code", "")]
+
+
+def hostile_variants(assignment: Assignment) -> list[Variant]:
+    """Odd values for every graded function, an error in markup for the first."""
+    functions = graded_functions(assignment)
+    out = [Variant(f, "odd_values", ODD_VALUES.replace("{name}", f), "returns odd values") for f in functions]
+    if functions:
+        out.append(Variant(functions[0], "raises_markup", MARKUP.replace("{name}", functions[0]),
+                           "raises an error whose text is markup"))
+    return out
+
+
 def variant_notebook(source: Path, variant: Variant, out: Path, kind: str = "") -> Path:
     """The solution notebook with the variant's solution cell(s) replaced."""
     nb = nbformat.read(str(source), as_version=4)
@@ -75,7 +123,7 @@ def variant_notebook(source: Path, variant: Variant, out: Path, kind: str = "") 
 @dataclass
 class _Case:
     assignment: Assignment
-    kind: str  # solution | release | wrong | correct | cross
+    kind: str  # solution | release | wrong | correct | cross | hostile
     path: Path
     variant: Variant | None
     exercises: tuple[str, ...] | None
@@ -106,6 +154,9 @@ def _cases(assignment: Assignment, out: Path) -> list[_Case]:
     for v in catalog.cross:
         cases.append(_Case(assignment, "cross", variant_notebook(assignment.source_path, v, out, "cross-"), v,
                            with_callees(v.exercise, *v.others)))
+    for v in hostile_variants(assignment):
+        cases.append(_Case(assignment, "hostile", variant_notebook(assignment.source_path, v, out, "hostile-"), v,
+                           with_callees(v.exercise)))
     return cases
 
 
@@ -150,6 +201,28 @@ def _judge(case: _Case, res: NotebookResult, report: Report) -> None:
         else:
             report.good(f"{label}: {ex.score:g}/{ex.max_score:g} on {variant.exercise}"
                         + (f", diagnosed {variant.diagnosis}" if variant.diagnosis else ""))
+    elif case.kind == "hostile":
+        ex = res.exercises.get(variant.exercise)
+        charged = [c for c in case.exercises if c != variant.exercise
+                   and (c not in res.exercises or res.exercises[c].score < res.exercises[c].max_score)]
+        problems = []
+        if ex is None or ex.score >= ex.max_score:
+            problems.append("kept full marks")
+        elif not ex.feedback:
+            problems.append("lost points without feedback")
+        else:
+            if any("internal grader error" in line for line in ex.feedback):
+                problems.append(f"was answered with an internal grader error ({ex.feedback})")
+            if any(len(line) >= 2500 for line in ex.feedback):
+                problems.append("got a feedback line of 2,500 characters or more")
+            if variant.name == "raises_markup" and not any(MARKUP_TEXT in line for line in ex.feedback):
+                problems.append(f"its error text is not shown literally ({ex.feedback})")
+        if charged:
+            problems.append(f"cost points on {charged}, which are right")
+        if problems:
+            report.bad(f"{label}: " + "; ".join(problems))
+        else:
+            report.good(f"{label}: {ex.score:g}/{ex.max_score:g}, graded, no internal error")
     else:  # cross
         outer = res.exercises.get(variant.exercise)
         problems = []
