@@ -73,8 +73,12 @@ demo: setup
 	$(BIN)/python -m autograde.demo
 
 # pytest exits 5 when it collects no test: make treats any non-zero exit as failure.
+# Two pytest-xdist workers: much of the suite waits (deadlines, sandbox, server and browser starts),
+# so two streams of tests beside the background commands keep both cores busy. With loadscope,
+# tests/conftest.py keeps each module on one worker, in its order (tests that wait first, readers
+# of the background reports last).
 test: setup
-	$(BIN)/python -m pytest tests -q -ra
+	$(BIN)/python -m pytest tests -q -ra -n 2 --dist loadscope
 
 validate: setup
 	$(BIN)/autograde validate

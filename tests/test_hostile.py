@@ -7,9 +7,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, W1A1, background_pids, notebook_with
+from conftest import ROOT, W1A1, notebook_with, suite_pids
 
 from autograde.engine import Job, grade_batch
+
+# timing bounds (a submission's budget, bounded restarts): after the background commands (conftest)
+pytestmark = pytest.mark.quiet
 
 GRADER_FILE = ROOT / "graders" / W1A1 / "test_w1a1_forward.py"
 
@@ -165,7 +168,7 @@ def batch(w1a1, tmp_path_factory):
 def _learner_processes() -> set[int]:
     """Learner processes of THIS test process's batches: with cgroups, those in the sandbox groups
     its pool workers created (named sb-<coordinator>-<worker>-<n>); else every learner process but
-    the suite's background validation's."""
+    those of the suite's background validation and of the other xdist workers."""
     from autograde import cgroups
 
     kind, parents = cgroups.layout()
@@ -187,12 +190,13 @@ def _learner_processes() -> set[int]:
                     pids.add(int(entry.name))
             except OSError:
                 pass
-    return {pid for pid in pids if not _descends_from(pid, background_pids())}
+    return {pid for pid in pids if not _descends_from(pid, suite_pids())}
 
 
 def _descends_from(pid: int, ancestors: set[int]) -> bool:
-    """Whether ``pid`` runs under one of ``ancestors`` (the suite's background validation: its
-    learner processes are not this test's; a leaked one of this test's is an orphan, under init)."""
+    """Whether ``pid`` runs under one of ``ancestors`` (the suite's background validation, the other
+    xdist workers: their learner processes are not this test's; a leaked one of this test's is an
+    orphan, under init)."""
     while pid > 1:
         if pid in ancestors:
             return True
@@ -401,7 +405,7 @@ print(json.dumps(out))
 
 
 @pytest.fixture(scope="module")
-def tight(w1a1, tmp_path_factory):
+def tight(w1a1, tmp_path_factory, background_finished):
     """The cases graded by one warm grader in its own process (a course of its own: grader packages
     are imported under their assignment's name, once per process)."""
     import json
