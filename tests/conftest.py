@@ -189,14 +189,17 @@ def suite_pids() -> set[int]:
     others = set()
     if WORKERS > 1:
         parent = os.getppid()
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit() and int(entry.name) != os.getpid():
-                try:
-                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                        others.add(int(entry.name))
-                except (OSError, ValueError, IndexError):
-                    pass
+        others = {int(e.name) for e in Path("/proc").iterdir()
+                  if e.name.isdigit() and int(e.name) != os.getpid() and parent_pid(int(e.name)) == parent}
     return background_pids() | others
+
+
+def parent_pid(pid: int) -> int | None:
+    """The parent of a running process (None once it is gone)."""
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _background(fixture: str) -> dict:
@@ -236,8 +239,12 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class ByModuleReportsLast(LoadScopeScheduling):
+        readers: set[str] | None = None  # read once, when the workers have collected
+
         def _split_scope(self, nodeid: str) -> str:
-            return nodeid if nodeid in _readers() else nodeid.split("::", 1)[0]
+            if self.readers is None:
+                self.readers = _readers()
+            return nodeid if nodeid in self.readers else nodeid.split("::", 1)[0]
 
     config.option.loadscopereorder = False
     return ByModuleReportsLast(config, log)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, W1A1, notebook_with, suite_pids
+from conftest import ROOT, W1A1, notebook_with, parent_pid, suite_pids
 
 from autograde.engine import Job, grade_batch
 
@@ -190,20 +190,18 @@ def _learner_processes() -> set[int]:
                     pids.add(int(entry.name))
             except OSError:
                 pass
-    return {pid for pid in pids if not _descends_from(pid, suite_pids())}
+    theirs = suite_pids()
+    return {pid for pid in pids if not _descends_from(pid, theirs)}
 
 
 def _descends_from(pid: int, ancestors: set[int]) -> bool:
     """Whether ``pid`` runs under one of ``ancestors`` (the suite's background validation, the other
     xdist workers: their learner processes are not this test's; a leaked one of this test's is an
     orphan, under init)."""
-    while pid > 1:
+    while pid is not None and pid > 1:
         if pid in ancestors:
             return True
-        try:
-            pid = int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            return False
+        pid = parent_pid(pid)
     return False
 
 
