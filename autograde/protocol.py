@@ -17,7 +17,11 @@ Values are encoded as JSON with a few tagged forms::
     {"$float": "nan"|"inf"|"-inf"}
 
 Plain lists, string-keyed dicts, str, int, float, bool and None map to JSON directly.
-numpy scalars travel as 0-d arrays. Anything else a learner function returns becomes a
+numpy scalars travel as 0-d arrays. An array object that occurs several times in one message
+(the parameters dict in every step of a cache, an argument echoed back) is sent once and every
+occurrence names the same blob; the receiver decodes a blob once, so the occurrences are one
+object there too, as they were in the sender (and a message cannot make its receiver allocate
+one blob many times over). Anything else a learner function returns becomes a
 remote handle: the grader can call its methods or read its attributes, and gets data back.
 
 The operations (grader -> learner request, learner -> grader reply) are declared once, in
@@ -97,13 +101,19 @@ class Handle:
 class Message:
     header: dict[str, Any]
     blobs: list[bytes] = field(default_factory=list)
+    arrays: dict[int, np.ndarray] = field(default_factory=dict)  # blobs decoded so far (see decode_value)
 
 
 # ---------------------------------------------------------------- values <-> JSON
 
 def encode_value(value: Any, blobs: list[bytes], make_handle: Callable[[Any], Handle] | None = None,
-                 depth: int = 0) -> Any:
-    """Turn ``value`` into JSON-able data, appending array blobs to ``blobs``."""
+                 depth: int = 0, sent: dict[int, tuple[int, np.ndarray]] | None = None) -> Any:
+    """Turn ``value`` into JSON-able data, appending array blobs to ``blobs``.
+
+    ``sent`` (shared by the values of one message) remembers the arrays already appended, by
+    identity, so that an array occurring again is not sent again."""
+    if sent is None:
+        sent = {}
     if depth > MAX_DEPTH - 2:
         raise ProtocolError("value nested too deeply to send")
     if value is None or isinstance(value, (bool, str)):
@@ -118,51 +128,68 @@ def encode_value(value: Any, blobs: list[bytes], make_handle: Callable[[Any], Ha
         return value
     if isinstance(value, Handle):
         return {"$handle": value.id, "type": value.type}
-    if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in ALLOWED_KINDS:
+    if isinstance(value, np.ndarray) and value.dtype.kind in ALLOWED_KINDS:
+        known = sent.get(id(value))
+        if known is not None and known[1] is value:
+            return {"$nd": known[0]}
+        blobs.append(npy_bytes(np.asarray(value)))  # a subclass (np.matrix, ...) as its plain array
+        sent[id(value)] = (len(blobs) - 1, value)  # the reference keeps the id from being reused
+        return {"$nd": len(blobs) - 1}
+    if isinstance(value, np.generic) and value.dtype.kind in ALLOWED_KINDS:
         blobs.append(npy_bytes(np.asarray(value)))
         return {"$nd": len(blobs) - 1}
     if isinstance(value, tuple) and type(value) is tuple:
-        return {"$tuple": [encode_value(v, blobs, make_handle, depth + 1) for v in value]}
+        return {"$tuple": [encode_value(v, blobs, make_handle, depth + 1, sent) for v in value]}
     if isinstance(value, list) and type(value) is list:
-        return [encode_value(v, blobs, make_handle, depth + 1) for v in value]
+        return [encode_value(v, blobs, make_handle, depth + 1, sent) for v in value]
     if isinstance(value, dict) and type(value) is dict:
         if all(type(k) is str for k in value):
-            return {k if not k.startswith("$") else "$" + k: encode_value(v, blobs, make_handle, depth + 1)
+            return {k if not k.startswith("$") else "$" + k: encode_value(v, blobs, make_handle, depth + 1, sent)
                     for k, v in value.items()}
         items = []
         for k, v in value.items():
             if type(k) not in (str, int, bool) and k is not None:
                 break
-            items.append([k, encode_value(v, blobs, make_handle, depth + 1)])
+            items.append([k, encode_value(v, blobs, make_handle, depth + 1, sent)])
         else:
             return {"$dict": items}
     if make_handle is not None:
-        return encode_value(make_handle(value), blobs, None, depth)
+        return encode_value(make_handle(value), blobs, None, depth, sent)
     raise ProtocolError(f"cannot send a value of type {type(value).__name__}")
 
 
 def decode_value(data: Any, blobs: list[bytes], resolve_handle: Callable[[Handle], Any] | None = None,
-                 depth: int = 0) -> Any:
-    """Inverse of :func:`encode_value`; rejects anything outside the format."""
+                 depth: int = 0, arrays: dict[int, np.ndarray] | None = None) -> Any:
+    """Inverse of :func:`encode_value`; rejects anything outside the format.
+
+    ``arrays`` (shared by the values of one message, e.g. :attr:`Message.arrays`) holds the
+    blobs decoded so far: a blob named twice is one array."""
+    if arrays is None:
+        arrays = {}
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
     if data is None or isinstance(data, (bool, str, int, float)):
         return data
     if isinstance(data, list):
-        return [decode_value(v, blobs, resolve_handle, depth + 1) for v in data]
+        return [decode_value(v, blobs, resolve_handle, depth + 1, arrays) for v in data]
     if not isinstance(data, dict):
         raise ProtocolError(f"unexpected JSON value of type {type(data).__name__}")
     if len(data) >= 1 and any(k.startswith("$") and not k.startswith("$$") for k in data):
         if "$nd" in data:
-            return _load_array(blobs, data["$nd"])
+            index = data["$nd"]
+            if type(index) is int and index in arrays:
+                return arrays[index]
+            arrays[index] = _load_array(blobs, index)
+            return arrays[index]
         if "$tuple" in data:
-            return tuple(decode_value(v, blobs, resolve_handle, depth + 1) for v in _as_list(data["$tuple"]))
+            return tuple(decode_value(v, blobs, resolve_handle, depth + 1, arrays)
+                         for v in _as_list(data["$tuple"]))
         if "$dict" in data:
             out = {}
             for item in _as_list(data["$dict"]):
                 if not isinstance(item, list) or len(item) != 2 or isinstance(item[0], (list, dict)):
                     raise ProtocolError("malformed dict item")
-                out[item[0]] = decode_value(item[1], blobs, resolve_handle, depth + 1)
+                out[item[0]] = decode_value(item[1], blobs, resolve_handle, depth + 1, arrays)
             return out
         if "$handle" in data:
             if type(data["$handle"]) is not int or not isinstance(data.get("type"), str):
@@ -174,7 +201,7 @@ def decode_value(data: Any, blobs: list[bytes], resolve_handle: Callable[[Handle
                 raise ProtocolError("malformed float")
             return float(data["$float"])
         raise ProtocolError(f"unknown tag in {sorted(data)[:3]}")
-    return {(k[1:] if k.startswith("$$") else k): decode_value(v, blobs, resolve_handle, depth + 1)
+    return {(k[1:] if k.startswith("$$") else k): decode_value(v, blobs, resolve_handle, depth + 1, arrays)
             for k, v in data.items()}
 
 

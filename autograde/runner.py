@@ -503,9 +503,11 @@ class StudentSession:
 
     def request(self, op: Op, payload: dict[str, Any], timeout: float | None = None) -> protocol.Message:
         blobs: list[bytes] = []
+        sent: dict = {}
         header: dict[str, Any] = {"op": op.value}
         for key, value in payload.items():
-            header[key] = protocol.encode_value(value, blobs) if key in ("args", "kwargs", "value") else value
+            header[key] = (protocol.encode_value(value, blobs, sent=sent) if key in ("args", "kwargs", "value")
+                           else value)
         name = str(payload.get("name", op.value)) if op is Op.CALL else op.value
         if name in self._poisoned:  # each function may crash or time out once; later calls fail fast
             raise NotCalledAgain(name, self._poisoned[name])
@@ -533,7 +535,7 @@ class StudentSession:
 
     def decode(self, reply: protocol.Message, key: str = "value") -> Any:
         try:
-            return protocol.decode_value(reply.header.get(key), reply.blobs)
+            return protocol.decode_value(reply.header.get(key), reply.blobs, arrays=reply.arrays)
         except protocol.ProtocolError as exc:
             if self._proc:
                 self._proc.kill()

@@ -38,6 +38,33 @@ def test_values_round_trip():
     assert out["b"].dtype == bool and complex(out["c"]) == 1 + 2j
 
 
+def test_an_array_occurring_twice_is_sent_once_and_stays_one_object():
+    """A cache repeats its parameters at every step: one blob, and one object on arrival, as in the sender."""
+    params = {"W": np.arange(6.0).reshape(2, 3), "b": np.zeros((2, 1))}
+    steps = [(np.full((2, 1), t), params) for t in range(5)]
+    blobs: list[bytes] = []
+    sent: dict = {}
+    data = protocol.encode_value((steps, params), blobs, sent=sent)
+    echo = protocol.encode_value(params, blobs, sent=sent)  # another value of the same message
+    assert len(blobs) == 5 + 2
+    msg = Message({"value": data, "args": echo}, blobs)
+    out, back = (protocol.decode_value(msg.header[k], msg.blobs, arrays=msg.arrays) for k in ("value", "args"))
+    assert all(s[1]["W"] is out[1]["W"] for s in out[0]) and back["b"] is out[1]["b"]
+    assert np.array_equal(out[1]["W"], params["W"]) and [int(s[0][0, 0]) for s in out[0]] == list(range(5))
+    equal_but_distinct = [np.zeros(3), np.zeros(3)]  # equal content is not identity: two blobs, two arrays
+    out = roundtrip(equal_but_distinct)
+    assert out[0] is not out[1]
+    out[0][0] = 1.0
+    assert out[1][0] == 0.0
+
+
+def test_a_blob_named_many_times_is_decoded_once():
+    """A hostile sender naming one large blob thousands of times costs the receiver one array, not thousands."""
+    blob = protocol.npy_bytes(np.zeros(1_000_000))
+    out = protocol.decode_value([{"$nd": 0}] * 5000, [blob])
+    assert len({id(a) for a in out}) == 1 and out[0].shape == (1_000_000,)
+
+
 def test_unsendable_objects_need_a_handle():
     with pytest.raises(ProtocolError):
         protocol.encode_value(object(), [])
