@@ -29,6 +29,10 @@ neither the grader's home nor this directory). ``AUTOGRADE_CACHE=off`` turns the
 
 Import the reference module of a grader through :func:`lazy` so that a worker whose values are
 all stored never imports TensorFlow.
+
+A memoised value serves every later submission of the worker, so its arrays are made read-only:
+a grader that changed one in place would grade the next submissions against another reference.
+Such a grader fails at once ("assignment destination is read-only"), in validation, instead.
 """
 from __future__ import annotations
 
@@ -207,13 +211,25 @@ def load(path: Path, key: str) -> tuple[bool, Any]:
 
 # ------------------------------------------------------------------ the decorator
 
+def _freeze(value: Any) -> Any:
+    """Make the arrays inside a memoised value read-only (tuples, lists and dicts are walked)."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            _freeze(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _freeze(v)
+    return value
+
+
 def expected(fn: Callable) -> Callable:
     """Memoise a grader's reference function in memory and in the trusted disk store."""
     module = sys.modules.get(fn.__module__)
     package_dir = str(Path(module.__file__).resolve().parent) if module and getattr(module, "__file__", None) else None
 
-    @functools.cache
-    def cached(*args, **kwargs):
+    def compute(*args, **kwargs):
         where = cache_dir()
         if where is None or package_dir is None:
             return fn(*args, **kwargs)
@@ -231,6 +247,10 @@ def expected(fn: Callable) -> Callable:
         except (Uncacheable, OSError):
             pass  # memoised in memory only; a read-only or full disk never fails grading
         return value
+
+    @functools.cache
+    def cached(*args, **kwargs):
+        return _freeze(compute(*args, **kwargs))
 
     functools.update_wrapper(cached, fn)
     return cached

@@ -7,7 +7,9 @@ solution notebook ``--warmup`` times, then ``--n`` times measured; the report gi
 per-submission time, the floor, their ratio, and a breakdown: the protocol round trips
 (count, their time, the learner's time inside them), the session's start (a fresh sandbox
 from the zygote and the notebook's cells, whose round trips are counted among the others) and
-close, and the rest (the grader's own pytest items and comparisons, the sandbox's reset).
+close, pytest's own machinery around the grader tests (setup, reports, teardown: the items' time
+less their test functions' time), the decoding of the learner's replies, and the rest (the
+grader's comparisons, the sandbox's reset).
 
     .venv/bin/python benchmarks/warm_floor.py [--assignments w1a1_rnn_step_by_step,...] [--n 10]
         [--out build/bench/warm_floor.json]
@@ -52,7 +54,13 @@ def _timed(owner, name: str, label: str, inside: bool = False) -> None:
     setattr(owner, name, wrapper)
 
 
+import _pytest.python  # noqa: E402
+import _pytest.runner  # noqa: E402
+
 _timed(runner.LearnerProcess, "request", "round trips", inside=True)
+_timed(runner.StudentSession, "decode", "decoding replies")
+_timed(_pytest.runner, "runtestprotocol", "pytest items")  # looked up at each run by the grader session
+_timed(_pytest.python.Function, "runtest", "test functions")
 _timed(runner.StudentSession, "start", "session start")
 _timed(runner.StudentSession, "close", "session close")
 
@@ -76,6 +84,7 @@ def measure(aid: str, n: int, warmup: int) -> dict:
     finally:
         grader.close()
     ms = {k: round(v / n * 1000, 1) for k, v in TIMES.items()}
+    ms["pytest machinery"] = round((TIMES["pytest items"] - TIMES["test functions"]) / n * 1000, 1)
     accounted = TIMES["round trips"] + TIMES["session close"]  # the start's own round trips are among them
     return {"assignment": aid, "submissions": n, "per_submission_ms": round(per * 1000, 1),
             "floor_ms": round(inside / n * 1000, 1), "ratio": round(per / (inside / n), 2) if inside else None,

@@ -155,3 +155,23 @@ def test_a_lazy_module_is_imported_on_first_use(tmp_path):
         print(before, heavy.LOADED, gpkg.HEAVY_RAN)
     """
     assert _run(tmp_path, tmp_path / "cache", probe) == "False True True"
+
+
+@pytest.mark.parametrize("store", ["on", "off"])
+def test_a_memoised_value_is_read_only_for_every_later_submission(tmp_path, store):
+    """The worker grades many submissions against one memoised value: a grader that changed it in
+    place would grade the next ones against another reference, so it fails at once instead."""
+    _package(tmp_path, BODY)
+    cache = tmp_path / "cache" if store == "on" else "off"
+    probe = """
+        import numpy as np
+        from gpkg import refs
+        v = refs.value((4, 5))
+        try:
+            v["a"][0, 0] = 1.0
+            print("changed")
+        except ValueError as exc:
+            print(exc, int(refs.value((4, 5)) is v), int(v["i32"].flags.writeable))
+    """
+    assert _run(tmp_path, cache, probe) == "assignment destination is read-only 1 0"
+    assert _run(tmp_path, cache, probe) == "assignment destination is read-only 1 0"  # loaded from the store too
