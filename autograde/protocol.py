@@ -26,8 +26,9 @@ remote handle: the grader can call its methods or read its attributes, and gets 
 
 The operations (grader -> learner request, learner -> grader reply) are declared once, in
 :data:`OPERATIONS`. Every reply carries ``id`` (the request's), ``ok`` and, when ``ok`` is
-false, ``error`` = {type, message, traceback}; ``elapsed`` is the learner's own measure of the
-time the operation took (used by benchmarks only, never for grading).
+false, ``error`` = {type, message, traceback}; ``elapsed`` is the time the
+learner's own code took in it, measured there, without the protocol's decoding and encoding
+(used by benchmarks only, never for grading).
 
 Size and depth are bounded BEFORE anything is parsed: a header is at most
 :data:`MAX_HEADER_BYTES` and nests at most :data:`MAX_DEPTH` levels (checked on the raw

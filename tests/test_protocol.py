@@ -121,3 +121,42 @@ def test_deep_nesting_is_refused():
         value = [value]
     with pytest.raises(ProtocolError):
         protocol.encode_value(value, [])
+
+
+def test_elapsed_is_the_learner_codes_own_time_not_the_protocols():
+    """A reply's ``elapsed`` (the floor the benchmarks compare grading with) counts the learner's
+    code, not decoding its arguments or encoding its result."""
+    import subprocess
+    import sys
+    import time
+
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    server = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
+                               f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
+    os.close(req_r)
+    os.close(rep_w)
+    ids = iter(range(1, 100))
+
+    def request(header, value=None):
+        blobs: list[bytes] = []
+        if value is not None:
+            header["args"] = protocol.encode_value(value, blobs)
+        started = time.perf_counter()
+        protocol.write_message(req_w, Message({**header, "id": next(ids)}, blobs))
+        reply = protocol.read_message(rep_r)
+        assert reply.header["ok"], reply.header
+        return reply, time.perf_counter() - started
+
+    try:
+        code = "import time\ndef size(x):\n    return [x.shape, x]\ndef nap():\n    time.sleep(0.2)\n"
+        request({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})
+        reply, wall = request({"op": "call", "name": "size"}, [np.ones((2000, 2500))])  # 40 MB each way
+        assert tuple(protocol.decode_value(reply.header["value"], reply.blobs)[0]) == (2000, 2500)
+        assert reply.header["elapsed"] < 0.25 * wall, (reply.header["elapsed"], wall)
+        reply, _ = request({"op": "call", "name": "nap"}, [])
+        assert reply.header["elapsed"] >= 0.2
+    finally:
+        os.close(req_w)
+        server.wait(timeout=30)
+        os.close(rep_r)
