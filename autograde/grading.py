@@ -255,6 +255,21 @@ def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) 
     return None
 
 
+def _reached(student, callees: list[str]) -> dict[str, str]:
+    """The graded functions a caller reaches through ``callees``: each callee, and what it calls in
+    turn (the assignment's ``calls``), mapped to the direct callee it is reached through."""
+    calls = student._ctx.calls if getattr(student, "_ctx", None) is not None else {}
+    via: dict[str, str] = {}
+    stack = [(c, c) for c in reversed(callees)]
+    while stack:
+        name, direct = stack.pop()
+        if name in via:
+            continue
+        via[name] = direct
+        stack += [(c, direct) for c in reversed(calls.get(name, ()))]
+    return via
+
+
 def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], compose, matches) -> bool:
     """A mistake costs points once, in its own exercise.
 
@@ -265,23 +280,27 @@ def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], co
     fails on these inputs, the caller cannot be judged apart from it: fail, naming it.
 
     ``callee`` may name several graded functions the caller uses; ``compose`` must call all of
-    them as the learner's own. Those that passed their own checks are never blamed; those whose
-    checks did not run in this grading (None) are named only if the composition explains the
-    difference, since only they can."""
+    them as the learner's own. What those call in turn (``calls`` in the assignment's settings:
+    ``model`` -> ``optimize`` -> ``clip``) is the learner's own too, so a wrong ``clip`` that
+    ``optimize`` was judged apart from is a suspect of ``model`` as well. Those that passed their
+    own checks are never blamed; those whose checks did not run in this grading (None) are named
+    only if the composition explains the difference, since only they can."""
     callees = [callee] if isinstance(callee, str) else list(callee)
-    suspects = [c for c in callees if student.failed(c) is not False]
+    via = _reached(student, callees)
+    suspects = [c for c in via if student.failed(c) is not False]
     if not suspects:
-        return False  # every callee passed its own checks: a difference is the caller's
+        return False  # every function the caller reaches passed its own checks: a difference is the caller's
     known = [c for c in suspects if student.failed(c)]
     named = known or suspects
-    names = " and ".join(named)
+    bare = " and ".join(named)
+    names = " and ".join(c if via[c] == c else f"{c} (through {via[c]})" for c in named)
     try:
         composed = compose()
     except (StudentError, StudentCrash) as exc:
         fail(f"{caller} calls your {names}, which fails on these inputs: {describe_exception(exc, named[0])} "
-             f"Fix {names} first.")
+             f"Fix {bare} first.")
     except (GradeFailure, TypeError, ValueError, IndexError, KeyError, AttributeError):
-        fb.note(f"{caller} calls your {names}, which returns something {caller} cannot use; fix {names} first.")
+        fb.note(f"{caller} calls your {names}, which returns something {caller} cannot use; fix {bare} first.")
         return False
     if matches(composed):
         verb, whose = ("give", "their own exercises") if len(named) > 1 else ("gives", "its own exercise")

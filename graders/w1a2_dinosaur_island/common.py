@@ -54,7 +54,10 @@ def same(got, expected) -> bool:
 
 
 def as_indices(name: str, got, vocab: int) -> list[int]:
-    """The learner's list of sampled indices as Python ints, or a learner-facing failure."""
+    """The learner's list of sampled indices as Python ints, or a learner-facing failure. A 1-D
+    integer array holds the same indices (``return np.array(indices)``) and is accepted."""
+    if isinstance(got, np.ndarray) and got.ndim == 1 and got.dtype.kind in "iu":
+        got = list(got)
     check_type(name, got, (list, tuple), "a list of character indices")
     out = []
     for i, value in enumerate(got):

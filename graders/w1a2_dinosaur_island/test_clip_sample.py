@@ -162,8 +162,9 @@ def test_sample(student, feedback, case):
              "the loop must stop there.")
     k = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
     fail(f"sample (seed={seed}, vocabulary of {vocab}) returned {len(got)} indices; the expected sequence has "
-         f"{len(expected)}. They first differ at position {k}. Follow the seeding protocol exactly: before each "
-         "draw call np.random.seed(counter + seed), then increase both by one.")
+         f"{len(expected)}. They first differ at position {k}: check the probabilities drawn from at that step "
+         "(a = tanh(Wax x + Waa a_prev + b), y = softmax(Wya a + by)) and the seeding (np.random.seed(counter + "
+         "seed) before each draw, then both increased by one).")
 
 
 @exercise("sample", weight=1)

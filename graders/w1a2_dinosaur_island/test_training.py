@@ -172,6 +172,12 @@ def compose_model(student, case):
     return params.call("copy"), last
 
 
+def same_name(got, expected: str) -> bool:
+    """The sampled name, with or without the newline that ends it (``get_sample(...).strip()`` is
+    the same name)."""
+    return isinstance(got, str) and got.strip() == expected.strip()
+
+
 def diagnose_model(fb: Feedback, case, params) -> None:
     def matches(**variant) -> bool:
         p, _ = model_reference(case, **variant)
@@ -210,9 +216,9 @@ def test_model(student, feedback, case):
     params, last_name = out
     check_keys("the parameters returned by model", params, PARAM_KEYS)
     expected, expected_name = model_reference(case)
-    if not (all(same(params.get(k), expected[k]) for k in PARAM_KEYS) and last_name == expected_name):
+    if not (all(same(params.get(k), expected[k]) for k in PARAM_KEYS) and same_name(last_name, expected_name)):
         if isolated(feedback, student, "model", ("optimize", "sample"), lambda: compose_model(student, case),
-                    lambda c: all(same(params.get(k), c[0][k]) for k in PARAM_KEYS) and last_name == c[1]):
+                    lambda c: all(same(params.get(k), c[0][k]) for k in PARAM_KEYS) and same_name(last_name, c[1])):
             return
         with feedback.probing():
             diagnose_model(feedback, case, params)
@@ -220,6 +226,6 @@ def test_model(student, feedback, case):
         check_array(f"parameters[{key!r}] after model(..., num_iterations={iterations}, n_a={n_a})", params[key],
                     expected[key], atol=ATOL, rtol=RTOL)
     check_type("last_dino_name", last_name, str, "a string")
-    if last_name != expected_name:
+    if not same_name(last_name, expected_name):
         fail(f"last_dino_name is {last_name!r}, but the last name sampled should be {expected_name!r}: sample "
              f"dino_names names with seeds 0, 1, ... every 2000 iterations and keep the last one.")

@@ -145,8 +145,10 @@ def diagnose_equalize(fb: Feedback, e1, e2, g, got1, got2) -> None:
         mu_orth = mu - _along(mu, g)
         o1, o2 = got1 - _along(got1, g), got2 - _along(got2, g)
         if same(o1, mu_orth) and same(o2, mu_orth) and not np.isclose(_cos(got1, g), -_cos(got2, g), atol=1e-6):
-            fb.diagnose("equalize_wrong_denominator", "the two outputs share mu_orth but their bias components have "
-                        "different lengths: check the denominator, ||e_wB - mu_B|| (or ||(e_w - mu_orth) - mu_B||).")
+            fb.diagnose("equalize_wrong_denominator", "the two outputs share mu_orth but their bias components are "
+                        "not opposite vectors of one length: check what makes them, mu_B, the scale "
+                        "sqrt(|1 - ||mu_orth||^2|), each word's e_wB and the denominator ||e_wB - mu_B|| (or "
+                        "||(e_w - mu_orth) - mu_B||).")
 
 
 def check_equalized(fb: Feedback, got, e1, e2, g) -> None:

@@ -168,6 +168,11 @@ def answers_word_c_when_cosines_are_small(student) -> bool:
 def diagnose_analogy(student, fb: Feedback, toy: ref.ToyMap, answers: dict, upper: dict) -> None:
     m = toy.word_to_vec_map
     wrong = {q: got for q, got in answers.items() if got != q[3]}
+    last = list(m)[-1]
+    if wrong and all(got == last for got in answers.values()):  # one answer for every query: the scan's last word
+        fb.diagnose("analogy_best_word_outside_if", "you return the last word of the map whatever the query: set "
+                    "best_word (and the best cosine) only inside the if that finds a higher cosine.")
+        return
     for mistake, score, hint in MISTAKES:
         emulated = {q: _emulate(*q[:3], m, score) for q in answers}
         if wrong and all(answers[q] == emulated[q] for q in answers):

@@ -1504,6 +1504,20 @@ _CORRECT_MODEL = [
              "a while loop over j."),
 ]
 
+def _derived(exercise: str, name: str, base: str, old: str, new: str, why: str) -> Variant:
+    code = next(v.code for v in _CORRECT_SAMPLE + _CORRECT_MODEL if v.name == base)
+    assert code.count(old) == 1, (base, old)
+    return Variant(exercise, name, code.replace(old, new), why)
+
+
+_CORRECT_SAMPLE.append(_derived(
+    "sample", "sample_returns_array", "sample_int_population_column", "return indices", "return np.array(indices)",
+    "The same indices as a 1-D integer array: get_sample and the notebook's loops read it like the list."))
+_CORRECT_MODEL.append(_derived(
+    "model", "model_name_stripped", "model_explicit_loops", "last_dino_name = get_sample(sampled_indices, ix_to_char)",
+    "last_dino_name = get_sample(sampled_indices, ix_to_char).strip()",
+    "The last name without its final newline: the same name."))
+
 CORRECT: list[Variant] = _CORRECT_CLIP + _CORRECT_SAMPLE + _CORRECT_OPTIMIZE + _CORRECT_MODEL
 
 
@@ -1526,4 +1540,12 @@ CROSS: list[Variant] = [
     Variant("model", "model_permutation_shuffle__around__optimize_clip_10", _code("model_permutation_shuffle"),
             "A correct training loop around an optimize that clips at 10.",
             others={"optimize": _code("optimize_clip_10")}),
+    # two levels down: model -> optimize (the solution's, judged apart from clip) -> a wrong clip
+    Variant("model", "model_explicit_loops__around__clip_upper_only", _code("model_explicit_loops"),
+            "A correct training loop and a correct optimize around a clip that bounds only the upper side: "
+            "model reaches clip through optimize, which keeps its points, so clip is model's suspect too.",
+            others={"clip": _code("clip_upper_only")}),
+    Variant("model", "model_permutation_shuffle__around__clip_zero_to_max", _code("model_permutation_shuffle"),
+            "A correct training loop around a clip that clips to [0, maxValue] (reached through optimize).",
+            others={"clip": _code("clip_zero_to_max")}),
 ]

@@ -141,6 +141,22 @@ _WRONG_COSINE = [
 # ---------------------------------------------------------------------------------------
 
 _WRONG_ANALOGY = [
+    _v("complete_analogy", "analogy_best_word_outside_if", """
+        def complete_analogy(word_a, word_b, word_c, word_to_vec_map):
+            word_a, word_b, word_c = word_a.lower(), word_b.lower(), word_c.lower()
+            e_a, e_b, e_c = word_to_vec_map[word_a], word_to_vec_map[word_b], word_to_vec_map[word_c]
+            max_cosine_sim = -100
+            best_word = None
+            for w in word_to_vec_map.keys():
+                if w == word_c:
+                    continue
+                cosine_sim = cosine_similarity(e_b - e_a, word_to_vec_map[w] - e_c)
+                if cosine_sim > max_cosine_sim:
+                    max_cosine_sim = cosine_sim
+                best_word = w
+            return best_word
+        """, "best_word = w outdented out of the if: the last word scanned is returned.",
+       "analogy_best_word_outside_if"),
     _v("complete_analogy", "analogy_reversed_difference", """
         def complete_analogy(word_a, word_b, word_c, word_to_vec_map):
             word_a, word_b, word_c = word_a.lower(), word_b.lower(), word_c.lower()

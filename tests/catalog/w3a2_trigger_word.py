@@ -675,6 +675,9 @@ CROSS: list[Variant] = [
     _cross("insert_audio_clip", "bounded_for_loop", "is_overlapping", "early_return_false",
            "A correct insertion around an is_overlapping that only looks at the first previous segment: the "
            "reference loop around the learner's own is_overlapping reproduces it."),
+    _cross("create_training_example", "low_high_keywords", "is_overlapping", "early_return_false",
+           "Two levels down: a correct example and the solution's insert_audio_clip around an is_overlapping that "
+           "only looks at the first previous segment; create_training_example reaches it through insert_audio_clip."),
     _cross("create_training_example", "apply_gain_and_index_loops", "insert_ones", "starts_at_end",
            "A correct example around labels that start one step early."),
     _cross("create_training_example", "low_high_keywords", "insert_audio_clip", "position_in_samples",
