@@ -19,6 +19,7 @@ import errno
 import fcntl
 import itertools
 import os
+import re
 import select
 import shutil
 import signal
@@ -36,10 +37,20 @@ from autograde.sandbox import Launch, SandboxSpec, launch
 OUTPUT_KEEP_BYTES = 64 * 1024
 
 
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+
+
+def plain_text(text: str) -> str:
+    """A learner error's text without terminal control sequences (Keras colours its messages:
+    feedback pages and CSV cells would show them as '[1m...[0m')."""
+    return _TERMINAL_CODES.sub("", text) if "\x1b" in text else text
+
+
 class StudentError(Exception):
     """Learner code raised an exception (the process is still healthy)."""
 
     def __init__(self, type_name: str, message: str, traceback: str = "", undefined: str | None = None) -> None:
+        message, traceback = plain_text(message), plain_text(traceback)
         super().__init__(f"{type_name}: {message}")
         self.type_name = type_name
         self.message = message
@@ -467,7 +478,7 @@ class StudentSession:
                 else:
                     err = reply.header.get("error") if isinstance(reply.header.get("error"), dict) else {}
                     kind = str(err.get("type", "Error"))[:100]
-                    text = f"{kind}: {str(err.get('message', ''))}"[:500]
+                    text = plain_text(f"{kind}: {str(err.get('message', ''))}")[:500]
                     self.outcomes[cell_id] = CellOutcome(cell_id, CellStatus.ERROR, text, kind)
 
     def _account(self, reply: protocol.Message) -> None:

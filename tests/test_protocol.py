@@ -160,3 +160,13 @@ def test_elapsed_is_the_learner_codes_own_time_not_the_protocols():
         os.close(req_w)
         server.wait(timeout=30)
         os.close(rep_r)
+
+
+def test_a_learner_errors_terminal_colours_are_not_shown_as_codes():
+    """Keras colours its exception texts; feedback pages and CSV cells get the words only."""
+    from autograde.runner import StudentError
+
+    err = StudentError("ValueError", "\x1b[1mInput 0\x1b[0m of layer \x1b[31;1m'dense'\x1b[0m is incompatible",
+                       "  File \"<cell c>\", line 3\n\x1b[1mValueError\x1b[0m: ...")
+    assert err.message == "Input 0 of layer 'dense' is incompatible" and "\x1b" not in err.traceback
+    assert str(err) == "ValueError: Input 0 of layer 'dense' is incompatible"

@@ -192,8 +192,9 @@ def test_music_inference_model_uses_its_arguments(student, feedback):
         fail(f"music_inference_model(..., Ty={TY_SMALL}) should build a model with {TY_SMALL} outputs; it has {count}.")
     n_values, n_a, Ty = 12, 8, 9
     small = common.new_layers(student, n_values, n_a)
-    hint = ("one-hot encode with n_values = densor.units classes (the vocabulary of the layers you get), not "
-            "another number.")
+    hint = ("take every size from the layers you get: one-hot encode with n_values = densor.units classes and "
+            "shape x as (m, 1, n_values) with RepeatVector(1) or a reshape computed from it, not with a fixed 90 or a "
+            "global layer made for 90 values (such as reshaper).")
     try:
         model = build(student, feedback, small, Ty)
     except StudentError as exc:

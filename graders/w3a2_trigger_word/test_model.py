@@ -83,8 +83,13 @@ def build(student, fb: Feedback, shape: tuple[int, int]) -> RemoteObject:
                 if any(w in exc.message for w in words):
                     fb.diagnose(mistake, hint)
         raise
+    kind = model.remote_type if isinstance(model, RemoteObject) else type(model).__name__
+    if kind.endswith(".Sequential"):
+        fail("modelf should build its model with the functional API, X_input = Input(shape=input_shape) ... "
+             "Model(inputs=X_input, outputs=X): a Sequential model's layers list has no input layer, so the "
+             "notebook's fine-tuning cell (model.layers[2], [7] and [10]) would freeze other layers than the "
+             "batch normalisations.")
     if not is_model(model):
-        kind = model.remote_type if isinstance(model, RemoteObject) else type(model).__name__
         fail(f"modelf should return a Keras Model (Model(inputs=X_input, outputs=X)), not {kind}.")
     return model
 
@@ -180,6 +185,9 @@ def test_modelf_parameter_totals(student, feedback):
              "probability per output step.")
 
 
+FINE_TUNED = (2, 7, 10)  # the notebook's fine-tuning cell: model.layers[2], [7] and [10].trainable = False
+
+
 @exercise("modelf", weight=2)
 def test_modelf_structure(student, feedback):
     """modelf((711, 101)): the input from input_shape, every layer matched as a set of records (kind,
@@ -192,6 +200,19 @@ def test_modelf_structure(student, feedback):
     if problem:
         diagnose_structure(feedback, got, expected)
         fail(f"structure (modelf(input_shape={WINDOW_SHAPE})): {problem}")
+    # The set of records cannot see the order of weightless layers (GRU -> Dropout -> BatchNorm or GRU ->
+    # BatchNorm -> Dropout compute the same at inference), but the notebook's fine-tuning cell freezes
+    # model.layers[2], [7] and [10] (layer 0 is the input): those must be the three batch normalisations.
+    layers = model.attr("layers")
+    kinds = [str(layer.attr("__class__").attr("__name__")) if isinstance(layer, RemoteObject) else "?"
+             for layer in (layers if isinstance(layers, list) else [])]
+    frozen = [i for i in FINE_TUNED if i >= len(kinds) or kinds[i] != "BatchNormalization"]
+    if frozen:
+        order = ", ".join(f"{i}: {k}" for i, k in enumerate(kinds))
+        fail(f"model.layers[2], [7] and [10] should be the three BatchNormalization layers the notebook's "
+             f"fine-tuning cell freezes, in the contract's order (Input, Conv1D, BatchNormalization, "
+             f"Activation, Dropout, GRU, Dropout, BatchNormalization, GRU, Dropout, BatchNormalization, Dropout, "
+             f"TimeDistributed); yours are {order}.")
     ks.authenticate(model, got, windows(), predict=True)  # a GRU over 711 steps: eager is slower than a trace
 
 

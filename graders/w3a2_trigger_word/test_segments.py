@@ -197,8 +197,9 @@ ONES_MISTAKES = {  # diagnosis id -> [emulations (y, end_ms) -> y], hint
                        lambda y, e: _ones(y, _end_y(e, y.shape[1]), 1, 50, limit=min(_end_y(e, y.shape[1]) + 51, 1374))],
                       "read Ty from y.shape[1] and cut the run at Ty: do not write 1375 (or 1374) into the function."),
     "misplaced_integer_division": ([lambda y, e: _ones(y, e // 10000 * y.shape[1], 1, 50)],
-                                   "multiply before dividing: int(segment_end_ms * Ty / 10000). segment_end_ms // "
-                                   "10000 is 0 for every word that ends before 10 s."),
+                                   "segment_end_y comes out as 0 for every word that ends before 10 s: compute "
+                                   "int(segment_end_ms * Ty / 10000), multiplying before dividing (segment_end_ms // "
+                                   "10000 is 0), with Ty = y.shape[1], the number of output steps (y.shape[0] is 1)."),
     "indexing_in_ms": ([lambda y, e: _ones(y, e, 1, 50)],
                        "y is indexed by output steps, not milliseconds: convert the end first, segment_end_y = "
                        "int(segment_end_ms * Ty / 10000)."),

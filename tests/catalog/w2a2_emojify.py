@@ -352,6 +352,18 @@ _WRONG_EMBEDDING = [
             embedding_layer.set_weights([emb_matrix])
             return embedding_layer
         """, "emb_dim = 50 hard-coded.", "embedding_hardcoded_dimension"),
+    _v("pretrained_embedding_layer", "embedding_weights_never_set", """
+        def pretrained_embedding_layer(word_to_vec_map, word_to_index):
+            vocab_size = len(word_to_index) + 1
+            any_word = next(iter(word_to_vec_map))
+            emb_dim = word_to_vec_map[any_word].shape[0]
+            emb_matrix = np.zeros((vocab_size, emb_dim))
+            for word, idx in word_to_index.items():
+                emb_matrix[idx, :] = word_to_vec_map[word]
+            embedding_layer = Embedding(vocab_size, emb_dim, trainable=False)
+            embedding_layer.build((None,))
+            return embedding_layer
+        """, "Builds the layer but never calls set_weights: its vectors are random, not GloVe's."),
     _v("pretrained_embedding_layer", "embedding_rows_off_by_one", """
         def pretrained_embedding_layer(word_to_vec_map, word_to_index):
             vocab_size = len(word_to_index) + 1
@@ -614,5 +626,17 @@ CROSS: list[Variant] = [
             others={"pretrained_embedding_layer": _code("embedding_rows_off_by_one")}),
     Variant("Emojify_V2", "v2_layers_first__around__embedding_trainable", _code("v2_layers_first"),
             "A correct model around an embedding left trainable.",
-            others={"pretrained_embedding_layer": _code("embedding_trainable")}),
+            others={"pretrained_embedding_layer": _code("embedding_trainable")}),    Variant("Emojify_V2", "v2_keyword_layers__around__embedding_weights_never_set", _code("v2_keyword_layers"),
+            "A correct model around an embedding that is built but never given the GloVe matrix: a new random "
+            "layer at every call, so only the kind of layer tells that the model's embedding is the callee's.",
+            others={"pretrained_embedding_layer": _code("embedding_weights_never_set")}),
 ]
+
+
+# Emojify_V2 with an Input left at the default float32: Keras casts the indices for the Embedding,
+# so the model computes the same (its feedback carries a note, no points lost).
+CORRECT.append(Variant("Emojify_V2", "v2_keyword_layers_float_input",
+                       _code("v2_keyword_layers").replace('Input(shape=input_shape, dtype="int32")',
+                                                           "Input(shape=input_shape)"),
+                       "Input without dtype='int32': the same model, the indices cast by the Embedding."))
+assert "dtype" not in CORRECT[-1].code.split("embedding_layer")[0]

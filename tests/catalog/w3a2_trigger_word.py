@@ -498,6 +498,13 @@ WRONG = [
         "X = BatchNormalization()(X)\n            X = Dropout(rate=0.8)(X)\n            X = TimeDistributed",
         "X = BatchNormalization()(X)\n            X = TimeDistributed"),
        "Leaves out the last Dropout (three instead of four).", "missing_layer"),
+    _v("modelf", "batchnorm_before_dropout", _model_replace(
+        "X = GRU(units=128, return_sequences=True)(X)\n            X = Dropout(rate=0.8)(X)\n"
+        "            X = BatchNormalization()(X)",
+        "X = GRU(units=128, return_sequences=True)(X)\n            X = BatchNormalization()(X)\n"
+        "            X = Dropout(rate=0.8)(X)"),
+       "BatchNormalization before the Dropout after the first GRU: the same at inference, but the notebook's "
+       "fine-tuning cell then freezes a Dropout (model.layers[7]) and leaves a batch normalisation trainable."),
     _v("modelf", "hard_coded_input_shape", """
         def modelf(input_shape):
             X_input = Input(shape=(5511, 101))
