@@ -172,8 +172,11 @@ def _is_modelf_layer(record: ks.LayerRecord) -> bool:
         record.cls == "Dense" and dict(record.fields).get("units") == ref.MACHINE_VOCAB_SIZE)
 
 
-def _modelf_part(structure: ks.Structure) -> ks.Structure:
-    keep = [(r, h) for r, h in zip(structure.layers, structure.handles) if _is_modelf_layer(r)]
+def _modelf_part(structure: ks.Structure, weighted_attention: bool = False) -> ks.Structure:
+    """The layers modelf answers for; with ``weighted_attention``, also the attention's layers
+    that hold weights (densor1, densor2: shared, called Ty times)."""
+    keep = [(r, h) for r, h in zip(structure.layers, structure.handles)
+            if _is_modelf_layer(r) or (weighted_attention and r.params > 0)]
     return ks.Structure(structure.inputs, [r for r, _ in keep], [h for _, h in keep])
 
 
@@ -194,6 +197,12 @@ def test_modelf_structure(student, feedback):
         feedback.note("modelf calls your one_step_attention, which fails its own checks; the structure of "
                       "modelf's own part (encoder, decoder LSTM, output layer) was checked.")
         got, expected = _modelf_part(got), _modelf_part(expected)
+    else:
+        # The attention's weightless steps are one_step_attention's own way of writing them, and it
+        # passed its checks: Concatenate(axis=-1)([a, s]) made inside it (a new layer at each of
+        # the Ty calls) or keras.ops.softmax instead of the activator compute the same. Its layers
+        # with weights must still be the shared densor1 and densor2, called Ty times.
+        got, expected = _modelf_part(got, weighted_attention=True), _modelf_part(expected, weighted_attention=True)
     problem = ks.first_difference(got, expected)
     if problem and got.params != expected.params:
         problem += (f" (your model has {got.params:,} parameters; this one has {expected.params:,}: Bi-LSTM 17,920, "

@@ -579,6 +579,31 @@ _CORRECT_COMPILE_MODEL = [
              "leaving a constant 0.005, which the graders accept."),
 ]
 
+_CORRECT_ONE_STEP_ATTENTION += [
+    _v("one_step_attention", "osa_concatenate_made_inline", """
+        def one_step_attention(a, s_prev):
+            s_prev = repeator(s_prev)
+            concat = Concatenate(axis=-1)([a, s_prev])
+            e = densor1(concat)
+            energies = densor2(e)
+            alphas = activator(energies)
+            context = dotor([alphas, a])
+            return context
+        """, "A Concatenate made inside the function instead of the shared concatenator: it has no weights, so "
+             "the Ty copies modelf's loop makes compute the same (modelf keeps its points too)."),
+    _v("one_step_attention", "osa_keras_ops_softmax_axis_1", """
+        def one_step_attention(a, s_prev):
+            from keras import ops
+            s_prev = repeator(s_prev)
+            concat = concatenator([a, s_prev])
+            e = densor1(concat)
+            energies = densor2(e)
+            alphas = ops.softmax(energies, axis=1)
+            context = dotor([alphas, a])
+            return context
+        """, "keras.ops.softmax over the time axis instead of the activator layer: the same weights."),
+]
+
 CORRECT: list[Variant] = _CORRECT_ONE_STEP_ATTENTION + _CORRECT_MODELF + _CORRECT_COMPILE_MODEL
 
 
