@@ -625,4 +625,9 @@ CROSS: list[Variant] = [
             "A correct model (2021 keyword form) around an attention step whose stock softmax layer normalises "
             "over the last axis.",
             others={"one_step_attention": _code("osa_activation_softmax_layer")}),
+    Variant("compile_model", "compile_loss_object_positional__around__modelf_bidirectional_gru",
+            _code("compile_loss_object_positional"),
+            "A correct compile cell on the model of a modelf with a bidirectional GRU encoder: the reference "
+            "weights cannot fit it, so the cell is judged on that model with its own weights.",
+            others={"modelf": _code("modelf_bidirectional_gru")}),
 ]
