@@ -1504,19 +1504,55 @@ _CORRECT_MODEL = [
              "a while loop over j."),
 ]
 
-def _derived(exercise: str, name: str, base: str, old: str, new: str, why: str) -> Variant:
-    code = next(v.code for v in _CORRECT_SAMPLE + _CORRECT_MODEL if v.name == base)
-    assert code.count(old) == 1, (base, old)
-    return Variant(exercise, name, code.replace(old, new), why)
-
-
-_CORRECT_SAMPLE.append(_derived(
-    "sample", "sample_returns_array", "sample_int_population_column", "return indices", "return np.array(indices)",
-    "The same indices as a 1-D integer array: get_sample and the notebook's loops read it like the list."))
-_CORRECT_MODEL.append(_derived(
-    "model", "model_name_stripped", "model_explicit_loops", "last_dino_name = get_sample(sampled_indices, ix_to_char)",
-    "last_dino_name = get_sample(sampled_indices, ix_to_char).strip()",
-    "The last name without its final newline: the same name."))
+_CORRECT_SAMPLE.append(_v("sample", "sample_returns_array", """
+    def sample(parameters, char_to_ix, seed):
+        W_in, W_rec, W_out = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+        vocab = parameters["by"].shape[0]
+        state = np.zeros((W_rec.shape[1], 1))
+        one_hot = np.zeros((vocab, 1))
+        stop = char_to_ix["\\n"]
+        picked = []
+        while len(picked) < 50 and (not picked or picked[-1] != stop):
+            state = np.tanh(W_in @ one_hot + W_rec @ state + parameters["b"])
+            probs = softmax(W_out @ state + parameters["by"]).ravel()
+            np.random.seed(len(picked) + seed)
+            choice = np.random.choice(range(vocab), p=probs)
+            picked.append(choice)
+            one_hot = np.zeros((vocab, 1))
+            one_hot[choice] = 1
+            seed += 1
+        if picked[-1] != stop:
+            picked.append(stop)
+        return np.array(picked)
+    """, "The indices returned as a 1-D integer array (get_sample and the notebook's loops read it like the "
+         "list); the counter is len(picked)."))
+_CORRECT_MODEL.append(_v("model", "model_name_stripped_while_loop", """
+    def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7,
+              vocab_size=27, verbose=False):
+        parameters = initialize_parameters(n_a, vocab_size, vocab_size)
+        loss = get_initial_loss(vocab_size, dino_names)
+        pool = list(map(str.strip, data_x))
+        np.random.seed(0)
+        np.random.shuffle(pool)
+        hidden = np.zeros((n_a, 1))
+        end = char_to_ix["\\n"]
+        last_dino_name = "abc"
+        step = 0
+        while step < num_iterations:
+            word = pool[step % len(pool)]
+            inputs = [None] + list(map(char_to_ix.get, word))
+            targets = inputs[1:] + [end]
+            step_loss, _, hidden = optimize(inputs, targets, hidden, parameters, 0.01)
+            loss = smooth(loss, step_loss)
+            if step % 2000 == 0:
+                names = [get_sample(sample(parameters, char_to_ix, k), ix_to_char).strip() for k in range(dino_names)]
+                last_dino_name = names[-1]
+                if verbose:
+                    print("\\n".join(names))
+            step += 1
+        return parameters, last_dino_name
+    """, "A while loop, map() for the indices, the names sampled in a comprehension and stripped of their newline: "
+         "the same name."))
 
 CORRECT: list[Variant] = _CORRECT_CLIP + _CORRECT_SAMPLE + _CORRECT_OPTIMIZE + _CORRECT_MODEL
 
