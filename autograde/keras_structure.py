@@ -136,6 +136,7 @@ class Structure:
     inputs: list[tuple[str, Any]]
     layers: list[LayerRecord]
     handles: list[Any] = field(default_factory=list, compare=False)  # the layer objects, same order
+    classes: list[str] = field(default_factory=list, compare=False)  # every entry of model.layers, input layers too
 
     @property
     def params(self) -> int:
@@ -157,9 +158,10 @@ def read(model: Any) -> Structure:
     depths = range(int(call(nodes, "__len__")))
     node_list = [n for d in depths for n in (call(nodes, "__getitem__", d) or [])]
     counts = Counter(int(call(get(n, "operation"), "__hash__")) for n in node_list)
-    layers, handles = [], []
+    layers, handles, classes = [], [], []
     for layer in get(model, "layers"):
-        cls = _base_class(str(get(layer, "__class__.__name__")))
+        classes.append(str(get(layer, "__class__.__name__")))
+        cls = _base_class(classes[-1])
         if cls == "InputLayer":
             continue
         fields = []
@@ -177,7 +179,7 @@ def read(model: Any) -> Structure:
         layers.append(LayerRecord(cls, tuple(fields), params, trainable, _normalise(shape),
                                   counts.get(int(call(layer, "__hash__")), 0)))
         handles.append(layer)
-    return Structure(inputs, layers, handles)
+    return Structure(inputs, layers, handles, classes)
 
 
 def _auto_name(name: str) -> bool:

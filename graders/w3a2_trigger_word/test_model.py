@@ -203,9 +203,7 @@ def test_modelf_structure(student, feedback):
     # The set of records cannot see the order of weightless layers (GRU -> Dropout -> BatchNorm or GRU ->
     # BatchNorm -> Dropout compute the same at inference), but the notebook's fine-tuning cell freezes
     # model.layers[2], [7] and [10] (layer 0 is the input): those must be the three batch normalisations.
-    layers = model.attr("layers")
-    kinds = [str(layer.attr("__class__").attr("__name__")) if isinstance(layer, RemoteObject) else "?"
-             for layer in (layers if isinstance(layers, list) else [])]
+    kinds = got.classes
     frozen = [i for i in FINE_TUNED if i >= len(kinds) or kinds[i] != "BatchNormalization"]
     if frozen:
         order = ", ".join(f"{i}: {k}" for i, k in enumerate(kinds))
