@@ -314,7 +314,9 @@ def parse_header(raw: bytes) -> dict[str, Any]:
     """Bounded parsing of a frame's JSON header; any violation is a ProtocolError."""
     if len(raw) > MAX_HEADER_BYTES:
         raise ProtocolError("header length over the limit")
-    if json_depth(raw) > MAX_DEPTH:
+    # A text cannot nest deeper than it has opening brackets: counting them (in C) spares most
+    # headers, a few dozen brackets each, the exact scan (~25 us a message, twice a round trip).
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and json_depth(raw) > MAX_DEPTH:
         raise ProtocolError("header nested too deeply")
     try:
         header = json.loads(raw)

@@ -11,6 +11,13 @@ close, pytest's own machinery around the grader tests (setup, reports, teardown:
 less their test functions' time), the decoding of the learner's replies, and the rest (the
 grader's comparisons, the sandbox's reset).
 
+It also measures what no grader of this design can go below: the learner side alone. The
+requests one graded submission sent (its cells and every grader call, as bytes) are replayed
+to a fresh sandbox from the same pool, with no pytest, no decoding and no comparison: "sandbox
+only" is taking a process and resetting it (no request), "sandbox and cells" adds the cells,
+"replayed requests" adds every call. Each is a lower bound, over the floor, for any grader that
+gives each submission a fresh sandbox and talks to it through this protocol.
+
     .venv/bin/python benchmarks/warm_floor.py [--assignments w1a1_rnn_step_by_step,...] [--n 10]
         [--out build/bench/warm_floor.json]
 """
@@ -64,8 +71,37 @@ _timed(_pytest.python.Function, "runtest", "test functions")
 _timed(runner.StudentSession, "start", "session start")
 _timed(runner.StudentSession, "close", "session close")
 
+RECORDED: list[tuple[dict, list[bytes], float]] | None = None  # set to a list to record the requests sent
+_request = runner.LearnerProcess.request
+
+
+def _recording(self, header, blobs, timeout):
+    if RECORDED is not None:
+        RECORDED.append((dict(header), list(blobs), timeout))
+    return _request(self, header, blobs, timeout)
+
+
+runner.LearnerProcess.request = _recording
+
+
+def learner_side(pool: runner.LearnerPool, requests: list, n: int) -> dict:
+    """Per-submission ms of a fresh sandbox serving the recorded requests raw: none, the cells, all."""
+    cells = [r for r in requests if r[0].get("op") == "run_cell"]
+    out = {}
+    for label, sent in (("sandbox only", []), ("sandbox and cells", cells), ("replayed requests", requests)):
+        started = time.perf_counter()
+        for _ in range(n):
+            proc = pool.take()
+            for header, blobs, timeout in sent:
+                reply = proc.request(header, blobs, timeout)
+                assert reply.header.get("ok") or "error" in reply.header
+            pool.give_back(proc)
+        out[label] = round((time.perf_counter() - started) / n * 1000, 1)
+    return out
+
 
 def measure(aid: str, n: int, warmup: int) -> dict:
+    global RECORDED
     assignment = load_assignment(aid, ROOT)
     grader = Grader()
     try:
@@ -73,6 +109,9 @@ def measure(aid: str, n: int, warmup: int) -> dict:
         time.sleep(5)  # the pool's sandboxes finish starting
         for _ in range(warmup):
             grader.grade(Job(aid, str(assignment.source_path)))
+        RECORDED = []
+        grader.grade(Job(aid, str(assignment.source_path)))
+        requests, RECORDED = RECORDED, None
         TIMES.clear()
         COUNTS.clear()
         inside, started = 0.0, time.perf_counter()
@@ -81,15 +120,20 @@ def measure(aid: str, n: int, warmup: int) -> dict:
             assert result.score == result.max_score, f"{aid}: the solution did not earn full marks"
             inside += result.inside_seconds
         per = (time.perf_counter() - started) / n
+        ms = {k: round(v / n * 1000, 1) for k, v in TIMES.items()}
+        ms["pytest machinery"] = round((TIMES["pytest items"] - TIMES["test functions"]) / n * 1000, 1)
+        accounted = TIMES["round trips"] + TIMES["session close"]  # the start's own round trips are among them
+        round_trips = COUNTS["round trips"]
+        bounds = learner_side(grader.state(aid, None).pool, requests, n)
     finally:
         grader.close()
-    ms = {k: round(v / n * 1000, 1) for k, v in TIMES.items()}
-    ms["pytest machinery"] = round((TIMES["pytest items"] - TIMES["test functions"]) / n * 1000, 1)
-    accounted = TIMES["round trips"] + TIMES["session close"]  # the start's own round trips are among them
     return {"assignment": aid, "submissions": n, "per_submission_ms": round(per * 1000, 1),
             "floor_ms": round(inside / n * 1000, 1), "ratio": round(per / (inside / n), 2) if inside else None,
-            "round_trips_per_submission": round(COUNTS["round trips"] / n, 1), "breakdown_ms": ms,
-            "rest_ms (grader's own work)": round((per * n - accounted) / n * 1000, 1)}
+            "round_trips_per_submission": round(round_trips / n, 1), "breakdown_ms": ms,
+            "rest_ms (grader's own work)": round((per * n - accounted) / n * 1000, 1),
+            "learner side alone_ms": bounds,
+            "learner side alone_ratio": {k: round(v / (inside / n * 1000), 2) for k, v in bounds.items()}
+            if inside else None}
 
 
 def main() -> int:
@@ -104,7 +148,8 @@ def main() -> int:
         row = measure(aid, args.n, args.warmup)
         rows.append(row)
         print(f"{aid}: {row['per_submission_ms']} ms per submission, floor {row['floor_ms']} ms, "
-              f"ratio {row['ratio']}x; {row['breakdown_ms']}", flush=True)
+              f"ratio {row['ratio']}x; {row['breakdown_ms']}; learner side alone {row['learner side alone_ms']} ms "
+              f"({row['learner side alone_ratio']}x the floor)", flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": f"{os.cpu_count()} cores", "python": sys.version.split()[0],

@@ -123,6 +123,36 @@ def test_deep_nesting_is_refused():
         protocol.encode_value(value, [])
 
 
+def _nesting(value) -> int:
+    """How deeply a parsed JSON value nests (the reference for json_depth)."""
+    if isinstance(value, list):
+        return 1 + max((_nesting(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_nesting(v) for v in value.values()), default=0)
+    return 0
+
+
+def test_header_depth_is_bounded_with_or_without_the_exact_scan():
+    """parse_header refuses a header nested deeper than MAX_DEPTH whether it has few brackets
+    (counted, not scanned) or many (scanned: brackets inside strings do not count)."""
+    deep = "[" * (protocol.MAX_DEPTH + 1) + "]" * (protocol.MAX_DEPTH + 1)
+    at_limit = "[" * protocol.MAX_DEPTH + "]" * protocol.MAX_DEPTH
+    with pytest.raises(ProtocolError, match="nested too deeply"):
+        protocol.parse_header(('{"a":' + deep[1:-1] + "}").encode())
+    assert protocol.parse_header(('{"a":' + at_limit[1:-1] + "}").encode())["a"] is not None
+    quoted = json.dumps({"text": "[{" * 500 + '\\"]' + "}]" * 3, "v": [[1], {"k": [2]}]}).encode()
+    assert protocol.parse_header(quoted)["v"] == [[1], {"k": [2]}]
+    wide = json.dumps({"caches": [[{"$nd": i}, [{"$nd": i + 1}]] for i in range(100)]}).encode()
+    assert protocol.parse_header(wide)["caches"][99][1][0] == {"$nd": 100}
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        value = int(rng.integers(0, 9))
+        for _ in range(int(rng.integers(0, 80))):
+            value = [value, "]}[{\\"] if rng.random() < 0.5 else {"k\"[": value}
+        raw = json.dumps(value).encode()
+        assert protocol.json_depth(raw) == _nesting(value)
+
+
 def test_elapsed_is_the_learner_codes_own_time_not_the_protocols():
     """A reply's ``elapsed`` (the floor the benchmarks compare grading with) counts the learner's
     code, not decoding its arguments or encoding its result."""
