@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import sys
 import threading
 import traceback
 from collections import defaultdict
@@ -29,7 +30,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pytest
 
-from autograde.checks import Feedback, GradeFailure
+from autograde.checks import Feedback, GradeFailure, fail
 from autograde.protocol import Handle, Op
 from autograde.results import ExerciseResult
 from autograde.runner import NotCalledAgain, StudentCrash, StudentError, StudentSession, StudentTimeout, \
@@ -220,8 +221,16 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
             return (f"{exercise} raised {exc.type_name}: {exc.message}, inside {callee} (which passed its own "
                     f"checks): look at the arguments {exercise} passes to {callee}." + trace)
         if callee:
-            return (f"{exercise} calls your {callee}, which raised {exc.type_name}: {exc.message}. Fix {callee} "
-                    "first." + trace)
+            return (f"{exercise} calls your {callee}, which raised {exc.type_name}: {exc.message.rstrip('.')}. "
+                    f"Fix {callee} first." + trace)
+        wrong = _failed_callees(exercise, ctx)
+        if wrong:  # raised in the caller's own code, perhaps on what a wrong callee returned
+            names = " and ".join(wrong)
+            own = ("they fail their own checks (see their exercises)" if len(wrong) > 1
+                   else "it fails its own checks (see its exercise)")
+            return (f"{exercise} raised {exc.type_name}: {exc.message.rstrip('.')}. {exercise} uses what your "
+                    f"{names} return{'' if len(wrong) > 1 else 's'}, and {own}: a result of the wrong shape or type "
+                    f"there can make a correct {exercise} fail like this. Fix {names} first." + trace)
         return f"{exercise} raised {exc.type_name}: {exc.message}" + trace
     if isinstance(exc, NotCalledAgain):
         return f"{exc.function} was not called again: earlier in this run it failed ({exc.original})."
@@ -238,6 +247,20 @@ def _failed(ctx: RunContext | None, exercise: str) -> bool | None:
     """Whether ``exercise`` failed its own checks earlier in this run (None: they did not run)."""
     mine = [o for o in ctx.outcomes if o.exercise == exercise] if ctx else []
     return None if not mine else not all(o.passed for o in mine)
+
+
+def _failed_callees(exercise: str, ctx: RunContext | None) -> list[str]:
+    """The graded functions ``exercise`` reaches (its ``calls``, and theirs) that failed their
+    own checks earlier in this run."""
+    if ctx is None:
+        return []
+    seen, stack = [], list(ctx.calls.get(exercise, ()))
+    while stack:
+        name = stack.pop(0)
+        if name not in seen and name != exercise:
+            seen.append(name)
+            stack += ctx.calls.get(name, ())
+    return [c for c in seen if _failed(ctx, c)]
 
 
 def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) -> str | None:
@@ -310,6 +333,16 @@ def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], co
     return False
 
 
+def _reset_keras() -> None:
+    """After each submission: drop the global state Keras keeps for every object it creates
+    (about 1.5 MB for each optimizer a grader builds to check a learner's compile cell, kept for
+    the life of the worker otherwise). Models the graders cached keep their own weights and work
+    on; only uid counters, name scopes and TensorFlow's kernel cache start afresh."""
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        keras.backend.clear_session(free_memory=False)
+
+
 class GradingPlugin:
     """pytest plugin of one grader session: serves submissions one after another."""
 
@@ -371,6 +404,7 @@ class GradingPlugin:
                 self.results.put(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-2000:]}"))
             finally:
                 self.ctx, self._student, self._feedback = None, None, {}
+                _reset_keras()
 
     @staticmethod
     def _selected(item: pytest.Item, ctx: RunContext) -> bool:
