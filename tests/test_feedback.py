@@ -42,6 +42,32 @@ def rnn_cell_forward(xt, a_prev, parameters):
     yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 '''
+# A cell that raises, around a loop that is wrong too (the bias left out of the call).
+RAISING_CELL = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    a_next = np.tanh(np.dot(parameters["Wax"], xt) + None)
+    return a_next, a_next, (a_next, a_prev, xt, parameters)
+'''
+LOOP_WITHOUT_BA = '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a, y_pred, caches, a_next = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), [], a0
+    p = dict(parameters, ba=np.zeros_like(parameters["ba"]))
+    for t in range(T_x):
+        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_next, p)
+        a[:, :, t], y_pred[:, :, t] = a_next, yt
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+'''
+# The curriculum's "db without keepdims": the correct loop's `dba += ...` then raises in the loop.
+DBA_FLAT_CELL = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    dtanh = (1 - a_next ** 2) * da_next
+    return {"dxt": parameters["Wax"].T @ dtanh, "da_prev": parameters["Waa"].T @ dtanh,
+            "dWax": dtanh @ xt.T, "dWaa": dtanh @ a_prev.T, "dba": np.sum(dtanh, axis=1)}
+'''
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +82,9 @@ def graded(w1a1, tmp_path_factory):
         "gate_tanh": notebook_with(w1a1, replace={"lstm_cell_forward_code": GATE_TANH}),
         "no_carry": notebook_with(w1a1, replace={"rnn_forward_code": NO_CARRY}),
         "no_bias_cell": notebook_with(w1a1, replace={"rnn_cell_forward_code": NO_BIAS_CELL}),
+        "raising_cell": notebook_with(w1a1, replace={"rnn_cell_forward_code": RAISING_CELL,
+                                                     "rnn_forward_code": LOOP_WITHOUT_BA}),
+        "dba_flat_cell": notebook_with(w1a1, replace={"rnn_cell_backward_code": DBA_FLAT_CELL}),
         "stripped": stripped,
         "other_assignment": nbformat.read(str(load_assignment(W1A2, ROOT).source_path), as_version=4),
     }
@@ -69,6 +98,29 @@ def graded(w1a1, tmp_path_factory):
     finally:
         grader.close()
     return results
+
+
+def test_a_raising_callee_is_named_in_its_wrong_callers_feedback(graded):
+    """The loop is judged apart from its cell; when the cell raises on the loop's inputs the
+    loop's feedback names the cell to fix first (not an internal grader error)."""
+    res = graded["raising_cell"]
+    assert not res.internal_errors, res.internal_errors
+    loop = res.exercises["rnn_forward"]
+    assert loop.score < loop.max_score
+    assert any("calls your rnn_cell_forward" in line and "Fix rnn_cell_forward first" in line
+               for line in loop.feedback), loop.feedback
+    assert not any("internal grader error" in line for line in loop.feedback)
+
+
+def test_a_caller_raising_on_its_wrong_callees_result_is_told_which_callee(graded):
+    res = graded["dba_flat_cell"]
+    assert not res.internal_errors, res.internal_errors
+    assert res.exercises["rnn_cell_backward"].score < res.exercises["rnn_cell_backward"].max_score
+    lines = res.exercises["rnn_backward"].feedback
+    assert any("raised ValueError" in line and "uses what your rnn_cell_backward returns" in line
+               and "Fix rnn_cell_backward first" in line for line in lines), lines
+    assert all(res.exercises[k].score == res.exercises[k].max_score
+               for k in ("rnn_cell_forward", "rnn_forward", "lstm_cell_backward", "lstm_backward"))
 
 
 def test_one_line_per_wrong_output_naming_every_output(graded):
