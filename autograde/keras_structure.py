@@ -229,7 +229,7 @@ def _agreement(g: LayerRecord, e: LayerRecord) -> int:
 def _explain(g: LayerRecord, e: LayerRecord) -> str:
     for (key, gv), (_, ev) in zip(g.fields, e.fields):
         if gv != ev:
-            return f"a {e.cls} layer should have {key}={ev!r}; yours has {key}={gv!r} ({g.describe()})."
+            return f"{_article(e.cls)} {e.cls} layer should have {key}={ev!r}; yours has {key}={gv!r} ({g.describe()})."
     if g.output_shape != e.output_shape:
         return f"the {e.describe()} layer's output has shape {g.output_shape}; expected {e.output_shape}."
     if g.params != e.params:
@@ -240,7 +240,7 @@ def _explain(g: LayerRecord, e: LayerRecord) -> str:
                                              else "."))
     if g.calls != e.calls:
         return f"the {e.describe()} layer is called {g.calls} times in the model; expected {e.calls}."
-    return f"a {e.cls} layer differs from the expected {e.describe()}."
+    return f"{_article(e.cls)} {e.cls} layer differs from the expected {e.describe()}."
 
 
 def check_structure(got: Structure, expected: Structure) -> None:
@@ -365,3 +365,7 @@ def authenticate(model: Any, structure: Structure, inputs: Any, seed: int = 0,
             fail(f"the model's outputs do not depend on its {record.describe()} layer: every layer with weights "
                  "must take part in the computation.", output="model authenticity", kind="authenticity")
     call(model, "set_weights", weights)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"

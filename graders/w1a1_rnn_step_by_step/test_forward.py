@@ -350,9 +350,12 @@ def diagnose_lstm_forward(fb: Feedback, cfg, out) -> None:
     if (isinstance(second, np.ndarray) and isinstance(third, np.ndarray)
             and second.shape == (n_a, m, T) and third.shape == (n_y, m, T)):
         fb.diagnose("y_c_swapped", "lstm_forward returns a, y, c in this order; yours returns c before y.")
-    if isinstance(a, np.ndarray) and isinstance(third, np.ndarray) and a.shape == third.shape and np.array_equal(a, third):
-        fb.diagnose("c_aliases_a", "your a and c are the same array: create c with its own np.zeros(...) "
-                    "(c = a makes both names point at one array).")
+    # Equal a and c are the sign of one array under two names only when they hold something: a loop
+    # that never writes either (e.g. range(T_x - 1) with T_x = 1) leaves two separate zero arrays.
+    if (isinstance(a, np.ndarray) and isinstance(third, np.ndarray) and a.shape == third.shape
+            and np.array_equal(a, third) and np.any(a)):
+        fb.diagnose("c_aliases_a", "your a and c hold the same values: store c_next (not a_next) in c, and "
+                    "create c with its own np.zeros(...) (c = a makes both names point at one array).")
     if T > 1 and any(same(a, v) for v in lstm_state_variants(cfg)):
         fb.diagnose("state_not_carried", "the states must be carried: a_next and c_next of step t are "
                     "a_prev and c_prev of step t+1.")

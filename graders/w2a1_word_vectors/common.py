@@ -143,8 +143,10 @@ def calling(fb, fname: str, call: Callable[[], Any], dim: int | None = None) -> 
         return call()
     except StudentError as exc:
         if dim is not None and dim != 50 and "(50,)" in exc.message:
-            fb.diagnose("hardcoded_dimension", f"{fname} works only with 50-dimensional vectors: take shapes from "
-                        "the vectors themselves (np.zeros_like(e), or no preallocated array at all).")
+            fb.diagnose("hardcoded_dimension", f"{fname} works only with 50-dimensional vectors: it uses a fixed "
+                        "size, or a 50-dimensional global of the notebook (such as g), in place of its arguments. "
+                        "Use only the arguments it is given, and take shapes from them (np.zeros_like(e), or no "
+                        "preallocated array at all).")
         if exc.type_name == "NotImplementedError" or exc.undefined is not None:
             raise
         tail = [line for line in exc.traceback.strip().splitlines() if line.strip()][-2:]
