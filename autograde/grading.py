@@ -145,6 +145,22 @@ class Student:
         reply = self._session.request(Op.GLOBAL, {"name": name, "handle": handle})
         return _wrap(self._session, self._session.decode(reply))
 
+    def call_with_stand_ins(self, name: str, args: Sequence[Any],
+                            stand_ins: dict[str, list[Any]]) -> tuple[Any, dict[str, list[tuple[list, dict]]]]:
+        """Call ``name`` while the notebook's functions named in ``stand_ins`` answer with the
+        given results, in order (the reference callee's results, computed here: no reference
+        code enters the learner process). Returns the result and, per stand-in, the arguments
+        (positional list, keyword dict) of each call the learner's function made."""
+        reply = self._session.request(Op.CALL, {"name": name, "args": _unwrap(list(args)), "kwargs": {},
+                                                "stand_ins": {k: _unwrap(list(v)) for k, v in stand_ins.items()}})
+        value = _wrap(self._session, self._session.decode(reply))
+        calls = self._session.decode(reply, "calls")
+        if not (isinstance(calls, dict) and set(calls) == set(stand_ins) and all(
+                isinstance(made, list) and all(isinstance(c, list) and len(c) == 2 and isinstance(c[0], list)
+                                               and isinstance(c[1], dict) for c in made) for made in calls.values())):
+            raise StudentCrash("the learner process broke the protocol (malformed stand-in calls report)")
+        return value, {k: [(list(a), dict(kw)) for a, kw in made] for k, made in calls.items()}
+
     def call_twice(self, name: str, *args: Any) -> tuple[Any, Any, list[Any]]:
         """Call ``name`` twice on the SAME argument objects, in one request, and read the
         arguments back. A function that changes its inputs in place shows it by an observable
@@ -293,7 +309,67 @@ def _reached(student, callees: list[str]) -> dict[str, str]:
     return via
 
 
-def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], compose, matches) -> bool:
+@dataclass(frozen=True)
+class ReferenceCallee:
+    """How a correct ``caller`` uses its callee on one hidden case, for running the learner's
+    caller with the reference callee's results in place of the learner's callee."""
+
+    name: str                            # the callee (a graded function of the notebook)
+    params: tuple[str, ...]              # its parameter names, to read keyword arguments
+    calls: list[tuple[tuple, Any]]       # per call, in order: (the arguments a correct caller passes, the result)
+    args: tuple                          # the caller's arguments
+    same: Callable[[Any, Any], bool]     # an argument the caller passed vs the expected one
+    matches: Callable[[Any], bool]       # the caller's result vs the expected result
+
+
+def _right_with_reference(student, caller: str, ref: ReferenceCallee) -> bool:
+    """Whether the learner's ``caller``, with the reference results standing in for its callee,
+    passes the callee what a correct caller passes, call by call, and returns the expected result."""
+    try:
+        value, made = student.call_with_stand_ins(caller, ref.args, {ref.name: [out for _, out in ref.calls]})
+    except (StudentError, StudentCrash):
+        return False
+    got = made[ref.name]
+    if len(got) != len(ref.calls):
+        return False
+    for (args, kwargs), (expected, _) in zip(got, ref.calls):
+        rest = ref.params[len(args):]
+        if set(kwargs) - set(rest):
+            return False
+        bound = list(args) + [kwargs[p] for p in rest if p in kwargs]
+        if len(bound) != len(expected) or not all(ref.same(g, e) for g, e in zip(bound, expected)):
+            return False
+    try:
+        return bool(ref.matches(value))
+    except (GradeFailure, TypeError, ValueError, IndexError, KeyError, AttributeError):
+        return False
+
+
+def _kept_with_reference(fb: Feedback, student, caller: str, named: list[str],
+                         reference: Callable[[], ReferenceCallee] | None) -> bool:
+    if reference is None:
+        return False
+    ref = reference()
+    if not _right_with_reference(student, caller, ref):
+        return False
+    own = "fail their own checks (see their exercises)" if len(named) > 1 else "fails its own checks (see its exercise)"
+    fb.note(f"{caller} was run with a correct {ref.name} in place of yours: it then gives the right results, so "
+            f"{caller} is right and keeps its points. Your {' and '.join(named)} {own}.")
+    return True
+
+
+def judged_apart(fb: Feedback, student, caller: str, callee: str | Sequence[str],
+                 reference: Callable[[], ReferenceCallee]) -> bool:
+    """For a caller that raised: when a graded function it reaches failed its own checks, the
+    error may be that function's doing (a result of the wrong shape). The caller keeps its
+    points if, with the reference callee's results standing in, it runs and is right."""
+    callees = [callee] if isinstance(callee, str) else list(callee)
+    failed = [c for c in _reached(student, callees) if student.failed(c)]
+    return bool(failed) and _kept_with_reference(fb, student, caller, failed, reference)
+
+
+def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], compose, matches,
+             reference: Callable[[], ReferenceCallee] | None = None) -> bool:
     """A mistake costs points once, in its own exercise.
 
     Called when ``caller``'s result differs from the reference: recompute what a correct
@@ -307,7 +383,13 @@ def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], co
     ``model`` -> ``optimize`` -> ``clip``) is the learner's own too, so a wrong ``clip`` that
     ``optimize`` was judged apart from is a suspect of ``model`` as well. Those that passed their
     own checks are never blamed; those whose checks did not run in this grading (None) are named
-    only if the composition explains the difference, since only they can."""
+    only if the composition explains the difference, since only they can.
+
+    ``reference`` (optional) gives how a correct caller uses the callee on this case: when the
+    composition fails or does not explain the difference (a callee whose results a correct
+    caller cannot use, e.g. of the wrong shape), the learner's caller is run once more with the
+    reference callee's results standing in for its callee, and keeps its points if it is right
+    then (:func:`judged_apart`)."""
     callees = [callee] if isinstance(callee, str) else list(callee)
     via = _reached(student, callees)
     suspects = [c for c in via if student.failed(c) is not False]
@@ -320,9 +402,13 @@ def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], co
     try:
         composed = compose()
     except (StudentError, StudentCrash) as exc:
+        if known and _kept_with_reference(fb, student, caller, known, reference):
+            return True
         fail(f"{caller} calls your {names}, which fails on these inputs: {describe_exception(exc, named[0])} "
              f"Fix {bare} first.")
     except (GradeFailure, TypeError, ValueError, IndexError, KeyError, AttributeError):
+        if known and _kept_with_reference(fb, student, caller, known, reference):
+            return True
         fb.note(f"{caller} calls your {names}, which returns something {caller} cannot use; fix {bare} first.")
         return False
     if matches(composed):
@@ -330,7 +416,7 @@ def isolated(fb: Feedback, student, caller: str, callee: str | Sequence[str], co
         fb.note(f"{caller} calls your {names}, which {verb} wrong results (see {whose}); {caller} itself "
                 "is right and keeps its points.")
         return True
-    return False
+    return bool(known) and _kept_with_reference(fb, student, caller, known, reference)
 
 
 def _reset_keras() -> None:

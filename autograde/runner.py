@@ -517,7 +517,7 @@ class StudentSession:
         sent: dict = {}
         header: dict[str, Any] = {"op": op.value}
         for key, value in payload.items():
-            header[key] = (protocol.encode_value(value, blobs, sent=sent) if key in ("args", "kwargs", "value")
+            header[key] = (protocol.encode_value(value, blobs, sent=sent) if key in ("args", "kwargs", "value", "stand_ins")
                            else value)
         name = str(payload.get("name", op.value)) if op is Op.CALL else op.value
         if name in self._poisoned:  # each function may crash or time out once; later calls fail fast

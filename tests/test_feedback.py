@@ -69,6 +69,23 @@ def rnn_cell_backward(da_next, cache):
             "dWax": dtanh @ xt.T, "dWaa": dtanh @ a_prev.T, "dba": np.sum(dtanh, axis=1)}
 '''
 
+FORWARD_IN_TIME_LOOP = '''
+def rnn_backward(da, caches):
+    (caches, x) = caches
+    (a1, a0, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx, dWax, dWaa = np.zeros((n_x, m, T_x)), np.zeros((n_a, n_x)), np.zeros((n_a, n_a))
+    dba, da_prevt = np.zeros((n_a, 1)), np.zeros((n_a, m))
+    for t in range(T_x):
+        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
+        dx[:, :, t], da_prevt = gradients["dxt"], gradients["da_prev"]
+        dWax += gradients["dWax"]
+        dWaa += gradients["dWaa"]
+        dba += gradients["dba"]
+    return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
 
 @pytest.fixture(scope="module")
 def graded(w1a1, tmp_path_factory):
@@ -84,7 +101,10 @@ def graded(w1a1, tmp_path_factory):
         "no_bias_cell": notebook_with(w1a1, replace={"rnn_cell_forward_code": NO_BIAS_CELL}),
         "raising_cell": notebook_with(w1a1, replace={"rnn_cell_forward_code": RAISING_CELL,
                                                      "rnn_forward_code": LOOP_WITHOUT_BA}),
+        "raising_cell_correct_loop": notebook_with(w1a1, replace={"rnn_cell_forward_code": RAISING_CELL}),
         "dba_flat_cell": notebook_with(w1a1, replace={"rnn_cell_backward_code": DBA_FLAT_CELL}),
+        "dba_flat_cell_forward_loop": notebook_with(w1a1, replace={"rnn_cell_backward_code": DBA_FLAT_CELL,
+                                                                   "rnn_backward_code": FORWARD_IN_TIME_LOOP}),
         "stripped": stripped,
         "other_assignment": nbformat.read(str(load_assignment(W1A2, ROOT).source_path), as_version=4),
     }
@@ -112,15 +132,39 @@ def test_a_raising_callee_is_named_in_its_wrong_callers_feedback(graded):
     assert not any("internal grader error" in line for line in loop.feedback)
 
 
-def test_a_caller_raising_on_its_wrong_callees_result_is_told_which_callee(graded):
+def test_a_correct_loop_around_a_raising_cell_keeps_its_points(graded):
+    """The cell raises on every input; the notebook's own rnn_forward, run with the reference
+    cell's results standing in (checked call by call), is right: it keeps its points."""
+    res = graded["raising_cell_correct_loop"]
+    assert not res.internal_errors, res.internal_errors
+    assert res.exercises["rnn_cell_forward"].score == 0
+    loop = res.exercises["rnn_forward"]
+    assert loop.score == loop.max_score, loop.feedback
+    assert any("run with a correct rnn_cell_forward in place of yours" in line for line in loop.feedback)
+
+
+def test_a_correct_loop_that_raises_on_a_wrong_cells_result_keeps_its_points(graded):
+    """The notebook's own rnn_backward raises on a flat dba (`dba += ...`): run with the reference
+    cell's results standing in, it is right, so only the cell loses points."""
     res = graded["dba_flat_cell"]
     assert not res.internal_errors, res.internal_errors
     assert res.exercises["rnn_cell_backward"].score < res.exercises["rnn_cell_backward"].max_score
-    lines = res.exercises["rnn_backward"].feedback
-    assert any("raised ValueError" in line and "uses what your rnn_cell_backward returns" in line
-               and "Fix rnn_cell_backward first" in line for line in lines), lines
+    loop = res.exercises["rnn_backward"]
+    assert loop.score == loop.max_score, loop.feedback
+    assert any("run with a correct rnn_cell_backward in place of yours" in line for line in loop.feedback)
     assert all(res.exercises[k].score == res.exercises[k].max_score
                for k in ("rnn_cell_forward", "rnn_forward", "lstm_cell_backward", "lstm_backward"))
+
+
+def test_a_wrong_loop_around_a_wrong_cell_loses_its_points_naming_the_cell(graded):
+    """Forward in time around the flat-dba cell: with the reference cell standing in, the loop
+    passes the cell other arguments than a correct loop, so it is not kept; its error names the cell."""
+    res = graded["dba_flat_cell_forward_loop"]
+    assert not res.internal_errors, res.internal_errors
+    loop = res.exercises["rnn_backward"]
+    assert loop.score < loop.max_score
+    assert any("uses what your rnn_cell_backward returns" in line and "Fix rnn_cell_backward first" in line
+               for line in loop.feedback), loop.feedback
 
 
 def test_one_line_per_wrong_output_naming_every_output(graded):

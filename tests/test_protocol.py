@@ -200,3 +200,47 @@ def test_a_learner_errors_terminal_colours_are_not_shown_as_codes():
                        "  File \"<cell c>\", line 3\n\x1b[1mValueError\x1b[0m: ...")
     assert err.message == "Input 0 of layer 'dense' is incompatible" and "\x1b" not in err.traceback
     assert str(err) == "ValueError: Input 0 of layer 'dense' is incompatible"
+
+
+def test_stand_ins_answer_in_order_record_copied_arguments_and_are_removed_after_the_call():
+    """A CALL with ``stand_ins``: the named globals answer with the given results for that one
+    call, each call's arguments come back as they were when passed (a caller that reuses its
+    buffer shows each value), the original function is back afterwards (also after an error),
+    and one call more than the results given raises in the learner's code."""
+    import subprocess
+    import sys
+
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    server = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
+                               f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
+    os.close(req_r)
+    os.close(rep_w)
+    ids = iter(range(1, 100))
+
+    def request(header, **values):
+        blobs: list[bytes] = []
+        for key, value in values.items():
+            header[key] = protocol.encode_value(value, blobs)
+        protocol.write_message(req_w, Message({**header, "id": next(ids)}, blobs))
+        reply = protocol.read_message(rep_r)
+        return reply, {k: protocol.decode_value(reply.header.get(k), reply.blobs) for k in ("value", "calls")}
+
+    try:
+        code = ("import numpy as np\ndef cell(v, scale=1):\n    return v * 0\n"
+                "def loop(n):\n    buf, out = np.zeros(2), []\n    for i in range(n):\n        buf[:] = i\n"
+                "        out.append(cell(buf, scale=i))\n    return out\n")
+        assert request({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})[0].header["ok"]
+        reply, got = request({"op": "call", "name": "loop"}, args=[3], stand_ins={"cell": [10, 20, 30]})
+        assert reply.header["ok"] and got["value"] == [10, 20, 30]
+        assert [(list(a[0]), kw) for a, kw in got["calls"]["cell"]] == [([0.0, 0.0], {"scale": 0}),
+                                                                        ([1.0, 1.0], {"scale": 1}),
+                                                                        ([2.0, 2.0], {"scale": 2})]
+        reply, got = request({"op": "call", "name": "loop"}, args=[3], stand_ins={"cell": [10, 20]})
+        assert not reply.header["ok"] and "called more often" in reply.header["error"]["message"]
+        reply, got = request({"op": "call", "name": "loop"}, args=[2])
+        assert reply.header["ok"] and [list(v) for v in got["value"]] == [[0.0, 0.0], [0.0, 0.0]]  # the original
+    finally:
+        os.close(req_w)
+        server.wait(timeout=30)
+        os.close(rep_r)

@@ -12,8 +12,11 @@ import pytest
 
 from autograde.checks import Feedback, check_keys
 from autograde.expected import expected, lazy
+from autograde.grading import ReferenceCallee, judged_apart
+from autograde.runner import StudentError
 
-from .common import ATOL, CONFIGS, RTOL, SINGLE_STEP, check_second_call, check_unchanged, ids, isolated, same
+from .common import ATOL, CONFIGS, RTOL, SINGLE_STEP, check_second_call, check_unchanged, ids, isolated, same, \
+    same_nested
 
 ref = lazy(".reference", __package__)  # TensorFlow is imported only when a value is not stored
 exercise = pytest.mark.exercise
@@ -114,6 +117,42 @@ def compose_backward(student, cell: str, steps, da, keys: tuple[str, ...], lstm:
     return {"dx": np.stack([dx[t] for t in range(T)], axis=2), "da0": da_prev, **total}
 
 
+@expected
+def cell_calls(kind: str, cfg) -> list:
+    """A correct backward loop's calls of its cell on this case, from the last step back: the
+    arguments it passes and the reference cell's gradients (for judging the learner's loop with
+    the reference cell in place of the learner's)."""
+    if kind == "rnn":
+        p, x, _, _, steps, da = rnn_caches(cfg)
+    else:
+        p, x, _, steps, da = lstm_caches(cfg)
+    calls, da_prev, dc_prev = [], np.zeros_like(da[:, :, 0]), np.zeros_like(da[:, :, 0])
+    for t in reversed(range(x.shape[2])):
+        da_next = da[:, :, t] + da_prev
+        if kind == "rnn":
+            g = ref.rnn_cell_backward(da_next, steps[t][2], steps[t][1], p)
+            calls.append(((da_next, steps[t]), g))
+        else:
+            g = _lstm_cell_ref(da_next, dc_prev, steps[t])
+            calls.append(((da_next, dc_prev, steps[t]), g))
+            dc_prev = g["dc_prev"]
+        da_prev = g["da_prev"]
+    return calls
+
+
+def loop_reference(kind: str, cfg) -> ReferenceCallee:
+    """The learner's backward loop, run with the reference cell's gradients standing in for its cell."""
+    if kind == "rnn":
+        _, x, _, _, steps, da = rnn_caches(cfg)
+        name, params, keys, exp = "rnn_cell_backward", ("da_next", "cache"), RNN_KEYS, rnn_backward_expected(cfg)
+    else:
+        _, x, _, steps, da = lstm_caches(cfg)
+        name, params, keys, exp = ("lstm_cell_backward", ("da_next", "dc_next", "cache"), LSTM_KEYS,
+                                   lstm_backward_expected(cfg))
+    return ReferenceCallee(name, params, cell_calls(kind, cfg), (da, (steps, x)), same_nested,
+                           lambda got: isinstance(got, dict) and all(k in got and same(got[k], exp[k]) for k in keys))
+
+
 # ------------------------------------------------------------------ rnn_cell_backward
 
 @expected
@@ -161,13 +200,18 @@ def rnn_backward_expected(cfg):
 @pytest.mark.parametrize("cfg", CONFIGS + [SINGLE_STEP], ids=ids(CONFIGS + [SINGLE_STEP]))
 def test_rnn_backward(student, feedback, cfg):
     p, x, a0, a, steps, da = rnn_caches(cfg)
-    got, again, after = student.call_twice("rnn_backward", da, (steps, x))
+    try:
+        got, again, after = student.call_twice("rnn_backward", da, (steps, x))
+    except StudentError:  # perhaps on what a wrong cell returned: judged with the reference cell
+        if judged_apart(feedback, student, "rnn_backward", "rnn_cell_backward", lambda: loop_reference("rnn", cfg)):
+            return
+        raise
     check_keys("the gradients dict returned by rnn_backward", got, RNN_KEYS)
     exp = rnn_backward_expected(cfg)
     if not all(same(got[k], exp[k]) for k in RNN_KEYS):
         if isolated(feedback, student, "rnn_backward", "rnn_cell_backward",
                     lambda: compose_backward(student, "rnn_cell_backward", steps, da, ("dWax", "dWaa", "dba"), False),
-                    lambda c: all(same(got[k], c[k]) for k in RNN_KEYS)):
+                    lambda c: all(same(got[k], c[k]) for k in RNN_KEYS), lambda: loop_reference("rnn", cfg)):
             return
         with feedback.probing():
             diagnose_gradients(feedback, got, exp, x.shape[1])
@@ -237,13 +281,18 @@ def lstm_backward_expected(cfg):
 @pytest.mark.parametrize("cfg", CONFIGS + [SINGLE_STEP], ids=ids(CONFIGS + [SINGLE_STEP]))
 def test_lstm_backward(student, feedback, cfg):
     p, x, a0, steps, da = lstm_caches(cfg)
-    got, again, after = student.call_twice("lstm_backward", da, (steps, x))
+    try:
+        got, again, after = student.call_twice("lstm_backward", da, (steps, x))
+    except StudentError:  # perhaps on what a wrong cell returned: judged with the reference cell
+        if judged_apart(feedback, student, "lstm_backward", "lstm_cell_backward", lambda: loop_reference("lstm", cfg)):
+            return
+        raise
     check_keys("the gradients dict returned by lstm_backward", got, LSTM_KEYS)
     exp = lstm_backward_expected(cfg)
     if not all(same(got[k], exp[k]) for k in LSTM_KEYS):
         if isolated(feedback, student, "lstm_backward", "lstm_cell_backward",
                     lambda: compose_backward(student, "lstm_cell_backward", steps, da, tuple(LSTM_W), True),
-                    lambda c: all(same(got[k], c[k]) for k in LSTM_KEYS)):
+                    lambda c: all(same(got[k], c[k]) for k in LSTM_KEYS), lambda: loop_reference("lstm", cfg)):
             return
         with feedback.probing():
             diagnose_gradients(feedback, got, exp, x.shape[1])

@@ -2027,4 +2027,10 @@ CROSS: list[Variant] = [
     _cross("lstm_backward", next(v.name for v in CORRECT if v.exercise == "lstm_backward"),
            "lstm_cell_backward", "lstm_cell_backward_missing_dc_next",
            "A correct backward loop around a cell that ignores dc_next."),
+    # A cell whose results a correct loop cannot use: the loop raises (dba += a flat dba) or
+    # makes an (n_a, n_a) sum; it is judged with the reference cell's results standing in.
+    _cross("rnn_backward", "rnn_backward_helper_variable", "rnn_cell_backward", "rnn_cell_backward_dba_no_keepdims",
+           "A correct backward loop around a cell whose dba has no column axis (the curriculum's keepdims mistake)."),
+    _cross("lstm_backward", "lstm_backward_lists_summed", "lstm_cell_backward", "lstm_cell_backward_db_no_keepdims",
+           "A correct backward loop around a cell whose four db have no column axis."),
 ]
