@@ -233,6 +233,11 @@ def describe_exception(exc: BaseException, exercise: str, ctx: RunContext | None
             return f"{exercise} is not implemented yet (it raises NotImplementedError)."
         tail = exc.traceback.strip().splitlines()[-6:]
         trace = "\n" + "\n".join(tail) if tail else ""
+        if callee and _failed(ctx, callee) is False and "KerasTensor" in exc.message:
+            # right on arrays, but the caller builds a Keras model: the callee gets symbolic tensors there
+            return (f"{exercise} raised {exc.type_name} inside {callee}: {callee} passes its own checks on arrays, "
+                    f"but in a Keras model it is given symbolic tensors, on which TensorFlow functions (tf.*) cannot "
+                    f"run. Use Keras layers (or keras.ops) in {callee}." + trace)
         if callee and _failed(ctx, callee) is False:  # a right callee fed wrong arguments: the caller's mistake
             return (f"{exercise} raised {exc.type_name}: {exc.message}, inside {callee} (which passed its own "
                     f"checks): look at the arguments {exercise} passes to {callee}." + trace)

@@ -63,3 +63,27 @@ def test_of_result_marks_failed_notebooks_not_graded():
     r = NotebookResult("n.ipynb", "a", Status.FAILED, message="the file is empty",
                        exercises={"e": _ex([], 0.0)})
     assert outcomes.of_result(r) == {"e": outcomes.NOT_GRADED}
+
+
+def test_an_error_inside_a_callee_is_explained_by_what_the_caller_gave_it():
+    """Raised inside a callee that passed its own checks: the arguments are the caller's doing,
+    unless the error is a TensorFlow function met with a Keras model's symbolic tensors (the
+    callee, right on arrays, is what must change); raised in the caller's own code while a
+    callee it uses failed its checks: that callee is named."""
+    from autograde.grading import TestOutcome
+
+    ctx = RunContext(_Session(), {"one_step_attention": 30, "modelf": 50},
+                     calls={"modelf": ("one_step_attention",)})
+    ctx.outcomes.append(TestOutcome("one_step_attention", 1.0, True))
+    inside = '  File "<cell modelf_code>", line 9, in modelf\n  File "<cell osa_code>", line 4, in one_step_attention\n'
+    plain = describe_exception(StudentError("ValueError", "shapes (3,1) and (4,4) not aligned", inside), "modelf", ctx)
+    assert "look at the arguments modelf passes to one_step_attention" in plain
+    keras = describe_exception(StudentError("ValueError", "A KerasTensor cannot be used as input to a TensorFlow "
+                                            "function.", inside), "modelf", ctx)
+    assert "symbolic tensors" in keras and "Use Keras layers (or keras.ops) in one_step_attention" in keras
+    assert "look at the arguments" not in keras
+    ctx.outcomes[0] = TestOutcome("one_step_attention", 1.0, False)
+    own = '  File "<cell modelf_code>", line 9, in modelf\n'
+    named = describe_exception(StudentError("ValueError", "operands could not be broadcast.", own), "modelf", ctx)
+    assert ("uses what your one_step_attention returns" in named and "Fix one_step_attention first" in named
+            and "broadcast.." not in named)

@@ -462,8 +462,9 @@ def isolated_note(wrong: list[str]) -> str:
     through = " (is_overlapping through insert_audio_clip)" if "is_overlapping" in wrong else ""
     return (f"create_training_example calls {names}{through}, which fail"
             f"{'s' if len(wrong) == 1 else ''} {'its' if len(wrong) == 1 else 'their'} own checks (see "
-            f"{'its exercise' if len(wrong) == 1 else 'their exercises'}); create_training_example itself gives the "
-            "right examples with them and keeps its points.")
+            f"{'its exercise' if len(wrong) == 1 else 'their exercises'}); on the hidden cases where "
+            f"{'it runs' if len(wrong) == 1 else 'they run'}, create_training_example itself gives the right examples "
+            f"with {'it' if len(wrong) == 1 else 'them'} and keeps those points.")
 
 
 def diagnose_example(fb: Feedback, name: str, got: Example) -> None:
