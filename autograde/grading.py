@@ -132,6 +132,7 @@ class Student:
     def __init__(self, session: StudentSession, ctx: "RunContext | None" = None) -> None:
         self._session = session
         self._ctx = ctx
+        self.rerun: set[str] = set()  # globals whose defining cell rerun_definition ran again
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -144,6 +145,21 @@ class Student:
         a RemoteObject (for large data such as a 400,000-word dict, passed back as an argument)."""
         reply = self._session.request(Op.GLOBAL, {"name": name, "handle": handle})
         return _wrap(self._session, self._session.decode(reply))
+
+    def rerun_definition(self, name: str) -> bool:
+        """Run again the submission's cell that assigns the global ``name`` at its top level (e.g.
+        the provided cell creating shared Keras layers), so that the next checks get fresh objects
+        as the notebook creates them. False when no cell does, or when it raises now."""
+        pattern = re.compile(rf"^{re.escape(name)}\s*=(?!=)", re.MULTILINE)
+        for cell_id, code in self._session.cells:
+            if pattern.search(code):
+                reply = self._session.request(Op.RUN_CELL, {"code": code, "cell": cell_id,
+                                                            "ipython": "%" in code or "!" in code})
+                if reply.header.get("ok"):
+                    self.rerun.add(name)
+                    return True
+                return False
+        return False
 
     def call_with_stand_ins(self, name: str, args: Sequence[Any],
                             stand_ins: dict[str, list[Any]]) -> tuple[Any, dict[str, list[tuple[list, dict]]]]:

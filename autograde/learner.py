@@ -235,11 +235,20 @@ def _safe_str(exc: BaseException) -> str:
         return "<unprintable exception>"
 
 
+_LIBRARY_DIRS = ("/site-packages/", "/dist-packages/")
+
+
 def _learner_traceback(exc: BaseException) -> str:
-    """The traceback without this server's own frames."""
+    """The traceback of the learner's own code: without this server's frames, and without the
+    frames inside installed libraries (Keras' own call stack repeated in every hidden case's
+    feedback tells a learner nothing; the error line itself says what went wrong)."""
     try:
+        import sysconfig
+
+        stdlib = sysconfig.get_paths().get("stdlib") or "\0"
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")
-                  or "/autograde/" not in f.filename]
+                  or ("/autograde/" not in f.filename and not any(d in f.filename for d in _LIBRARY_DIRS)
+                      and not f.filename.startswith(stdlib))]
         return "".join(traceback.format_list(frames)) + f"{type(exc).__name__}: {_safe_str(exc)}"
     except BaseException:
         return ""

@@ -244,3 +244,29 @@ def test_stand_ins_answer_in_order_record_copied_arguments_and_are_removed_after
         os.close(req_w)
         server.wait(timeout=30)
         os.close(rep_r)
+
+
+def test_a_learner_traceback_keeps_the_learners_frames_not_the_libraries():
+    import subprocess
+    import sys
+
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    server = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
+                               f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
+    os.close(req_r)
+    os.close(rep_w)
+    try:
+        code = "import json\ndef parse(text):\n    return json.loads(text)\n"
+        for i, header in enumerate(({"op": "run_cell", "code": code, "cell": "c1", "ipython": False},
+                                    {"op": "call", "name": "parse", "args": ["{not json"], "kwargs": {}})):
+            protocol.write_message(req_w, Message({**header, "id": i + 1}, []))
+            reply = protocol.read_message(rep_r)
+        trace = reply.header["error"]["traceback"]
+        assert not reply.header["ok"] and 'File "<cell c1>", line 3, in parse' in trace
+        assert "json/decoder.py" not in trace and "json/__init__.py" not in trace
+        assert trace.rstrip().endswith("line 1 column 2 (char 1)")
+    finally:
+        os.close(req_w)
+        server.wait(timeout=30)
+        os.close(rep_r)

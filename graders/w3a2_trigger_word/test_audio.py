@@ -220,9 +220,14 @@ def diagnose_insertion(fb: Feedback, name: str, got: Insertion) -> None:
     with fb.probing():
         _, _, _, previous = ALL_INSERT_CASES[name]
         expected = expected_insertion(name)
-        if got.previous is not None and got.previous == list(previous) and got.segment != ref.SENTINEL:
+        appended = [tuple(x) for x in expected.previous] != [tuple(x) for x in previous]
+        if (appended and got.previous is not None and got.previous == list(previous)
+                and got.segment != ref.SENTINEL):
             fb.diagnose("previous_segments_not_appended", "append the new segment to previous_segments (the list "
                         "you were given, not a copy): the clips inserted after it must avoid it.")
+        if tuple(expected.segment) == tuple(ref.SENTINEL) and got.segment != tuple(ref.SENTINEL):
+            fb.diagnose("no_room_sentinel", f"when no free place is found (this case has no room for the clip), "
+                        f"return the background unchanged and segment_time = {tuple(ref.SENTINEL)}.")
         if got.previous is not None and got.previous == list(previous) + [ref.SENTINEL]:
             fb.diagnose("sentinel_appended", "append segment_time to previous_segments only when the clip was "
                         "inserted, never the (10000, 10000) sentinel.")

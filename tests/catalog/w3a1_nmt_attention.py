@@ -125,6 +125,14 @@ _WRONG_ONE_STEP_ATTENTION = [
             return context
         """, "A stock Activation('softmax') instead of the shared activator: softmax over the length-1 "
              "last axis, so every weight is 1.", "softmax_axis"),
+    _v("one_step_attention", "osa_tf_matmul_context", """
+        def one_step_attention(a, s_prev):
+            s_rep = repeator(s_prev)
+            energies = densor2(densor1(concatenator([a, s_rep])))
+            alphas = activator(energies)
+            return tf.matmul(alphas, a, transpose_a=True)
+        """, "The weighted sum written with tf.matmul: right on arrays, but a TensorFlow function cannot take "
+             "the symbolic tensors of a Keras model, so modelf cannot build the model with it."),
     _v("one_step_attention", "osa_softmax_over_batch_axis", """
         def one_step_attention(a, s_prev):
             s_prev = repeator(s_prev)
@@ -361,6 +369,28 @@ _WRONG_MODELF = [
             return model
         """, "A bidirectional GRU encoder (the w3a2 habit) instead of a bidirectional LSTM: 13,632 "
              "encoder parameters instead of 17,920."),
+    _v("modelf", "modelf_encoder_units_n_s", _MODELF_HEAD + """
+            encoder = Bidirectional(LSTM(units=n_s, return_sequences=True))
+            a = encoder(X)
+            for t in range(Ty):
+                context = one_step_attention(a, s)
+                s, _, c = post_activation_LSTM_cell(inputs=context, initial_state=[s, c])
+                outputs.append(output_layer(inputs=s))
+            return Model(inputs=[X, s0, c0], outputs=outputs)
+        """, "The encoder sized with n_s (64) instead of n_a (32): a has 128 features, so the notebook's "
+             "model builds the shared densor1 for 192 inputs instead of 128 (one_step_attention, checked on "
+             "fresh shared layers, keeps its points)."),
+    _v("modelf", "modelf_decoder_steps_tx", _MODELF_HEAD + """
+            a = Bidirectional(LSTM(units=n_a, return_sequences=True))(X)
+            step = 0
+            while step < Tx:
+                context = one_step_attention(a, s)
+                s, _, c = post_activation_LSTM_cell(inputs=context, initial_state=[s, c])
+                outputs.append(output_layer(inputs=s))
+                step += 1
+            return Model(inputs=[X, s0, c0], outputs=outputs)
+        """, "The decoder runs Tx (30) steps instead of Ty (10): the weights fit, but the model has 30 "
+             "outputs."),
     _v("modelf", "modelf_unidirectional_lstm_2na", _MODELF_HEAD + """
             a = LSTM(units=2 * n_a, return_sequences=True)(X)
             for t in range(Ty):
@@ -630,4 +660,9 @@ CROSS: list[Variant] = [
             "A correct compile cell on the model of a modelf with a bidirectional GRU encoder: the reference "
             "weights cannot fit it, so the cell is judged on that model with its own weights.",
             others={"modelf": _code("modelf_bidirectional_gru")}),
+    Variant("compile_model", "compile_loss_object_positional__around__modelf_decoder_steps_tx",
+            _code("compile_loss_object_positional"),
+            "A correct compile cell on the model of a modelf that decodes Tx steps: the reference weights fit, "
+            "but the model has 30 outputs, so the loss is checked against targets of its own outputs.",
+            others={"modelf": _code("modelf_decoder_steps_tx")}),
 ]
