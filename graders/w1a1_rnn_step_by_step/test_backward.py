@@ -55,13 +55,16 @@ def lstm_caches(cfg):
 
 def diagnose_gradients(fb: Feedback, got: dict, expected: dict, m: int) -> None:
     """Shape and scale fingerprints shared by every backward function."""
+    flat = [key for key, want in expected.items() if key.startswith("db") and isinstance(got.get(key), np.ndarray)
+            and got[key].shape == want.shape[:1]]
+    if flat:  # one hint naming every bias gradient that lost its column axis
+        fb.diagnose("db_keepdims", f"{', '.join(flat)} must keep {'their' if len(flat) > 1 else 'its'} column shape "
+                    f"{expected[flat[0]].shape}: sum with keepdims=True.")
     for key, want in expected.items():
         value = got.get(key)
-        if not isinstance(value, np.ndarray):
+        if not isinstance(value, np.ndarray) or key in flat:
             continue
-        if key.startswith("db") and value.shape == want.shape[:1]:
-            fb.diagnose("db_keepdims", f"{key} must keep its column shape {want.shape}: sum with keepdims=True.")
-        elif key.startswith("dW") and value.shape == want.shape and same(value * m, want) and not same(value, want):
+        if key.startswith("dW") and value.shape == want.shape and same(value * m, want) and not same(value, want):
             fb.diagnose("scaled_by_m", f"{key} is 1/m of the right value: do not average over the batch here "
                         "(the loss is taken as already averaged).")
 

@@ -150,6 +150,8 @@ MISTAKES = [
      "compare the offset e_b - e_a with the candidate's offset from word_c, e_w - e_c, not with the raw vector e_w."),
     ("analogy_raw_vectors", lambda a, b, c, w: _cos(b, w),
      "compare offsets, cos(e_b - e_a, e_w - e_c), not the raw vectors of the words."),
+    ("analogy_words_paired_wrongly", lambda a, b, c, w: _cos(b - c, w - a),
+     "pair the words as the analogy does (a is to b as c is to w): compare e_b - e_a with e_w - e_c."),
 ]
 
 
@@ -173,9 +175,12 @@ def diagnose_analogy(student, fb: Feedback, toy: ref.ToyMap, answers: dict, uppe
         fb.diagnose("analogy_best_word_outside_if", "you return the last word of the map whatever the query: set "
                     "best_word (and the best cosine) only inside the if that finds a higher cosine.")
         return
-    for mistake, score, hint in MISTAKES:
-        emulated = {q: _emulate(*q[:3], m, score) for q in answers}
-        if wrong and all(answers[q] == emulated[q] for q in answers):
+    # A mistake is named only when its emulation alone gives the learner's answers: where the small
+    # map cannot tell two mistakes apart, a hint naming one of them could be false.
+    fitting = [(mistake, hint) for mistake, score, hint in MISTAKES
+               if wrong and all(answers[q] == _emulate(*q[:3], m, score) for q in answers)]
+    if len({mistake for mistake, _ in fitting}) == 1:
+        for mistake, hint in fitting:
             fb.diagnose(mistake, hint)
     for q, got in wrong.items():
         if got is None:
