@@ -28,10 +28,10 @@ The operations (grader -> learner request, learner -> grader reply) are declared
 :data:`OPERATIONS`. A CALL may name ``stand_ins`` ({function: [result, ...]}): for that one call,
 each named global of the notebook answers its k-th call with the k-th given result (data the
 grader computed; no grader code enters the learner process), and the reply's ``calls`` lists the
-arguments each was called with, so that the grader can check them. Every reply carries ``id`` (the request's), ``ok`` and, when ``ok`` is
-false, ``error`` = {type, message, traceback}; ``elapsed`` is the time the
-learner's own code took in it, measured there, without the protocol's decoding and encoding
-(used by benchmarks only, never for grading).
+arguments each was called with, so that the grader can check them. Every reply carries ``id``
+(the request's), ``ok`` and, when ``ok`` is false, ``error`` = {type, message, traceback};
+``elapsed`` is the time the learner's own code took in it, measured there, without the
+protocol's decoding and encoding (used by benchmarks only, never for grading).
 
 Size and depth are bounded BEFORE anything is parsed: a header is at most
 :data:`MAX_HEADER_BYTES` and nests at most :data:`MAX_DEPTH` levels (checked on the raw
@@ -69,7 +69,8 @@ class Op(str, enum.Enum):
     """Requests the grader sends; the learner server has one ``op_<name>`` method per member."""
 
     RUN_CELL = "run_cell"        # {code, cell, ipython: bool}            -> {}
-    CALL = "call"                # {name, args, kwargs, return_args?, repeat?, stand_ins?} -> {value, again?, args?, calls?}
+    CALL = "call"                # {name, args, kwargs, return_args?, repeat?, stand_ins?}
+    #                              -> {value, again?, args?, calls?}
     GLOBAL = "global"            # {name, handle?}                        -> {value}
     CALL_METHOD = "call_method"  # {handle, name, args, kwargs}           -> {value}
     GETATTR = "getattr"          # {handle, name}                         -> {value}
@@ -84,7 +85,8 @@ class OpSpec:
 
 OPERATIONS: dict[Op, OpSpec] = {
     Op.RUN_CELL: OpSpec(("code", "cell", "ipython"), ()),
-    Op.CALL: OpSpec(("name", "args", "kwargs", "return_args", "repeat", "stand_ins"), ("value", "again", "args", "calls")),
+    Op.CALL: OpSpec(("name", "args", "kwargs", "return_args", "repeat", "stand_ins"),
+                    ("value", "again", "args", "calls")),
     Op.GLOBAL: OpSpec(("name", "handle"), ("value",)),
     Op.CALL_METHOD: OpSpec(("handle", "name", "args", "kwargs"), ("value",)),
     Op.GETATTR: OpSpec(("handle", "name"), ("value",)),
