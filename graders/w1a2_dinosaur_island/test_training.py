@@ -9,6 +9,8 @@ from . import reference as ref
 from .common import ATOL, RTOL, as_indices, dinosaur_names, isolated, random_parameters, same, sorted_vocab
 
 from autograde.checks import Feedback, as_number, check_array, check_keys, check_len, check_type, fail
+from autograde.grading import ReferenceCallee, judged_apart
+from autograde.runner import StudentError
 
 exercise = pytest.mark.exercise
 PARAM_KEYS = ["Wax", "Waa", "Wya", "b", "by"]
@@ -74,6 +76,42 @@ def compose_optimize(student, X, Y, a_prev, p, lr):
     return loss, clipped, a_last, updated
 
 
+@functools.cache
+def clip_call(case):
+    """A correct optimize's one call of clip on this case: (the raw gradients, 5) and the clipped ones."""
+    X, Y, a_prev, p, _ = optimize_problem(case)
+    _, raw, _ = ref.loss_and_gradients(X, Y, a_prev, p)
+    gradients = {k: raw[k] for k in (*ref.KEYS, "da_next")}
+    return (gradients, 5), {k: np.clip(v, -5, 5) for k, v in gradients.items()}
+
+
+def optimize_reference(student, case) -> ReferenceCallee:
+    """The learner's optimize, run with the reference clip's result standing in for its clip (on a
+    fresh copy of the parameters, which it updates in place)."""
+    X, Y, a_prev, p, lr = optimize_problem(case)
+    expected, _ = optimize_expected(case)
+    params = student.hold(p)
+    args = (X, Y, a_prev, params) if lr is None else (X, Y, a_prev, params, lr)
+
+    def matches(out) -> bool:
+        if not (isinstance(out, (tuple, list)) and len(out) == 3 and isinstance(out[1], dict)):
+            return False
+        p_after = params.call("copy")
+        return (all(same(out[1].get(k), expected.gradients[k]) for k in ref.KEYS) and same(out[2], expected.a_last)
+                and isinstance(p_after, dict) and all(same(p_after.get(k), expected.parameters[k])
+                                                      for k in PARAM_KEYS))
+
+    return ReferenceCallee("clip", ("gradients", "maxValue"), [clip_call(case)], args, same_argument, matches)
+
+
+def same_argument(got, expected) -> bool:
+    """An argument optimize passed to clip: the gradients dict (every expected key, within tolerance)
+    or the bound."""
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and all(k in got and same(got[k], v) for k, v in expected.items())
+    return same(got, expected)
+
+
 @exercise("optimize", weight=1)
 @pytest.mark.parametrize("case", OPTIMIZE_CASES, ids=[f"na{c[0]}-{c[1]}" for c in OPTIMIZE_CASES])
 def test_optimize(student, feedback, case):
@@ -81,7 +119,12 @@ def test_optimize(student, feedback, case):
     rate = 0.01 if lr is None else lr
     params = student.hold(p)  # one dict in the learner process: optimize must update it in place
     args = (X, Y, a_prev, params) if lr is None else (X, Y, a_prev, params, lr)
-    out = student.optimize(*args)
+    try:
+        out = student.optimize(*args)
+    except StudentError:  # perhaps on what a wrong clip returned: judged with the reference clip
+        if judged_apart(feedback, student, "optimize", "clip", lambda: optimize_reference(student, case)):
+            return
+        raise
     check_len("the value returned by optimize", out, 3, "loss, gradients, a[len(X)-1]")
     loss, grads, a_last = out
     p_after = params.call("copy")
@@ -93,7 +136,8 @@ def test_optimize(student, feedback, case):
         if isolated(feedback, student, "optimize", "clip", lambda: compose_optimize(student, X, Y, a_prev, p, rate),
                     lambda c: isinstance(grads, dict) and all(same(grads.get(k), c[1][k]) for k in ref.KEYS)
                     and same(a_last, c[2]) and isinstance(p_after, dict)
-                    and all(same(p_after.get(k), c[3][k]) for k in PARAM_KEYS)):
+                    and all(same(p_after.get(k), c[3][k]) for k in PARAM_KEYS),
+                    lambda: optimize_reference(student, case)):
             return
         with feedback.probing():
             diagnose_optimize(feedback, X, Y, a_prev, p, lr, grads, a_last, p_after)

@@ -1570,6 +1570,11 @@ CROSS: list[Variant] = [
     Variant("optimize", "optimize_manual_sgd__around__clip_upper_only", _code("optimize_manual_sgd"),
             "A correct optimize around a clip that bounds only the upper side.",
             others={"clip": _code("clip_upper_only")}),
+    # a clip whose result a correct optimize cannot use (no dby: the update raises KeyError): optimize
+    # is judged with the reference clip's result standing in
+    Variant("optimize", "optimize_manual_sgd__around__clip_missing_dby", _code("optimize_manual_sgd"),
+            "A correct optimize around a clip that leaves dby out of the dict it returns.",
+            others={"clip": _code("clip_missing_dby")}),
     Variant("model", "model_explicit_loops__around__sample_argmax", _code("model_explicit_loops"),
             "A correct training loop around a sampler that takes the argmax.",
             others={"sample": _code("sample_argmax")}),
