@@ -153,43 +153,57 @@ def test_header_depth_is_bounded_with_or_without_the_exact_scan():
         assert protocol.json_depth(raw) == _nesting(value)
 
 
-def test_elapsed_is_the_learner_codes_own_time_not_the_protocols():
-    """A reply's ``elapsed`` (the floor the benchmarks compare grading with) counts the learner's
-    code, not decoding its arguments or encoding its result."""
+@pytest.fixture
+def server():
+    """A learner Server in a plain subprocess (no sandbox): ``server(header, **values)`` sends one
+    request (each value encoded into the header under its key) and returns the reply and its
+    decoded ``value`` and ``calls``."""
     import subprocess
     import sys
-    import time
 
     req_r, req_w = os.pipe()
     rep_r, rep_w = os.pipe()
-    server = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
-                               f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
+    proc = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
+                             f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
     os.close(req_r)
     os.close(rep_w)
-    ids = iter(range(1, 100))
+    ids = iter(range(1, 1000))
 
-    def request(header, value=None):
+    def request(header, **values):
         blobs: list[bytes] = []
-        if value is not None:
-            header["args"] = protocol.encode_value(value, blobs)
-        started = time.perf_counter()
+        for key, value in values.items():
+            header[key] = protocol.encode_value(value, blobs)
         protocol.write_message(req_w, Message({**header, "id": next(ids)}, blobs))
         reply = protocol.read_message(rep_r)
+        return reply, {k: protocol.decode_value(reply.header.get(k), reply.blobs) for k in ("value", "calls")}
+
+    try:
+        yield request
+    finally:
+        os.close(req_w)
+        proc.wait(timeout=30)
+        os.close(rep_r)
+
+
+def test_elapsed_is_the_learner_codes_own_time_not_the_protocols(server):
+    """A reply's ``elapsed`` (the floor the benchmarks compare grading with) counts the learner's
+    code, not decoding its arguments or encoding its result."""
+    import time
+
+    def request(header, value=None):
+        values = {} if value is None else {"args": value}
+        started = time.perf_counter()
+        reply, _ = server(header, **values)
         assert reply.header["ok"], reply.header
         return reply, time.perf_counter() - started
 
-    try:
-        code = "import time\ndef size(x):\n    return [x.shape, x]\ndef nap():\n    time.sleep(0.2)\n"
-        request({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})
-        reply, wall = request({"op": "call", "name": "size"}, [np.ones((2000, 2500))])  # 40 MB each way
-        assert tuple(protocol.decode_value(reply.header["value"], reply.blobs)[0]) == (2000, 2500)
-        assert reply.header["elapsed"] < 0.25 * wall, (reply.header["elapsed"], wall)
-        reply, _ = request({"op": "call", "name": "nap"}, [])
-        assert reply.header["elapsed"] >= 0.2
-    finally:
-        os.close(req_w)
-        server.wait(timeout=30)
-        os.close(rep_r)
+    code = "import time\ndef size(x):\n    return [x.shape, x]\ndef nap():\n    time.sleep(0.2)\n"
+    request({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})
+    reply, wall = request({"op": "call", "name": "size"}, [np.ones((2000, 2500))])  # 40 MB each way
+    assert tuple(protocol.decode_value(reply.header["value"], reply.blobs)[0]) == (2000, 2500)
+    assert reply.header["elapsed"] < 0.25 * wall, (reply.header["elapsed"], wall)
+    reply, _ = request({"op": "call", "name": "nap"}, [])
+    assert reply.header["elapsed"] >= 0.2
 
 
 def test_a_learner_errors_terminal_colours_are_not_shown_as_codes():
@@ -202,71 +216,31 @@ def test_a_learner_errors_terminal_colours_are_not_shown_as_codes():
     assert str(err) == "ValueError: Input 0 of layer 'dense' is incompatible"
 
 
-def test_stand_ins_answer_in_order_record_copied_arguments_and_are_removed_after_the_call():
+def test_stand_ins_answer_in_order_record_copied_arguments_and_are_removed_after_the_call(server):
     """A CALL with ``stand_ins``: the named globals answer with the given results for that one
     call, each call's arguments come back as they were when passed (a caller that reuses its
     buffer shows each value), the original function is back afterwards (also after an error),
     and one call more than the results given raises in the learner's code."""
-    import subprocess
-    import sys
-
-    req_r, req_w = os.pipe()
-    rep_r, rep_w = os.pipe()
-    server = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
-                               f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
-    os.close(req_r)
-    os.close(rep_w)
-    ids = iter(range(1, 100))
-
-    def request(header, **values):
-        blobs: list[bytes] = []
-        for key, value in values.items():
-            header[key] = protocol.encode_value(value, blobs)
-        protocol.write_message(req_w, Message({**header, "id": next(ids)}, blobs))
-        reply = protocol.read_message(rep_r)
-        return reply, {k: protocol.decode_value(reply.header.get(k), reply.blobs) for k in ("value", "calls")}
-
-    try:
-        code = ("import numpy as np\ndef cell(v, scale=1):\n    return v * 0\n"
-                "def loop(n):\n    buf, out = np.zeros(2), []\n    for i in range(n):\n        buf[:] = i\n"
-                "        out.append(cell(buf, scale=i))\n    return out\n")
-        assert request({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})[0].header["ok"]
-        reply, got = request({"op": "call", "name": "loop"}, args=[3], stand_ins={"cell": [10, 20, 30]})
-        assert reply.header["ok"] and got["value"] == [10, 20, 30]
-        assert [(list(a[0]), kw) for a, kw in got["calls"]["cell"]] == [([0.0, 0.0], {"scale": 0}),
-                                                                        ([1.0, 1.0], {"scale": 1}),
-                                                                        ([2.0, 2.0], {"scale": 2})]
-        reply, got = request({"op": "call", "name": "loop"}, args=[3], stand_ins={"cell": [10, 20]})
-        assert not reply.header["ok"] and "called more often" in reply.header["error"]["message"]
-        reply, got = request({"op": "call", "name": "loop"}, args=[2])
-        assert reply.header["ok"] and [list(v) for v in got["value"]] == [[0.0, 0.0], [0.0, 0.0]]  # the original
-    finally:
-        os.close(req_w)
-        server.wait(timeout=30)
-        os.close(rep_r)
+    code = ("import numpy as np\ndef cell(v, scale=1):\n    return v * 0\n"
+            "def loop(n):\n    buf, out = np.zeros(2), []\n    for i in range(n):\n        buf[:] = i\n"
+            "        out.append(cell(buf, scale=i))\n    return out\n")
+    assert server({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})[0].header["ok"]
+    reply, got = server({"op": "call", "name": "loop"}, args=[3], stand_ins={"cell": [10, 20, 30]})
+    assert reply.header["ok"] and got["value"] == [10, 20, 30]
+    assert [(list(a[0]), kw) for a, kw in got["calls"]["cell"]] == [([0.0, 0.0], {"scale": 0}),
+                                                                    ([1.0, 1.0], {"scale": 1}),
+                                                                    ([2.0, 2.0], {"scale": 2})]
+    reply, got = server({"op": "call", "name": "loop"}, args=[3], stand_ins={"cell": [10, 20]})
+    assert not reply.header["ok"] and "called more often" in reply.header["error"]["message"]
+    reply, got = server({"op": "call", "name": "loop"}, args=[2])
+    assert reply.header["ok"] and [list(v) for v in got["value"]] == [[0.0, 0.0], [0.0, 0.0]]  # the original
 
 
-def test_a_learner_traceback_keeps_the_learners_frames_not_the_libraries():
-    import subprocess
-    import sys
-
-    req_r, req_w = os.pipe()
-    rep_r, rep_w = os.pipe()
-    server = subprocess.Popen([sys.executable, "-c", f"from autograde.learner import Server; Server({req_r}, "
-                               f"{rep_w}).serve()"], pass_fds=(req_r, rep_w))
-    os.close(req_r)
-    os.close(rep_w)
-    try:
-        code = "import json\ndef parse(text):\n    return json.loads(text)\n"
-        for i, header in enumerate(({"op": "run_cell", "code": code, "cell": "c1", "ipython": False},
-                                    {"op": "call", "name": "parse", "args": ["{not json"], "kwargs": {}})):
-            protocol.write_message(req_w, Message({**header, "id": i + 1}, []))
-            reply = protocol.read_message(rep_r)
-        trace = reply.header["error"]["traceback"]
-        assert not reply.header["ok"] and 'File "<cell c1>", line 3, in parse' in trace
-        assert "json/decoder.py" not in trace and "json/__init__.py" not in trace
-        assert trace.rstrip().endswith("line 1 column 2 (char 1)")
-    finally:
-        os.close(req_w)
-        server.wait(timeout=30)
-        os.close(rep_r)
+def test_a_learner_traceback_keeps_the_learners_frames_not_the_libraries(server):
+    code = "import json\ndef parse(text):\n    return json.loads(text)\n"
+    server({"op": "run_cell", "code": code, "cell": "c1", "ipython": False})
+    reply, _ = server({"op": "call", "name": "parse", "kwargs": {}}, args=["{not json"])
+    trace = reply.header["error"]["traceback"]
+    assert not reply.header["ok"] and 'File "<cell c1>", line 3, in parse' in trace
+    assert "json/decoder.py" not in trace and "json/__init__.py" not in trace
+    assert trace.rstrip().endswith("line 1 column 2 (char 1)")
