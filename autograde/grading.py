@@ -291,13 +291,7 @@ def _failed_callees(exercise: str, ctx: RunContext | None) -> list[str]:
     own checks earlier in this run."""
     if ctx is None:
         return []
-    seen, stack = [], list(ctx.calls.get(exercise, ()))
-    while stack:
-        name = stack.pop(0)
-        if name not in seen and name != exercise:
-            seen.append(name)
-            stack += ctx.calls.get(name, ())
-    return [c for c in seen if _failed(ctx, c)]
+    return [c for c in _walk(ctx.calls, list(ctx.calls.get(exercise, ()))) if c != exercise and _failed(ctx, c)]
 
 
 def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) -> str | None:
@@ -315,10 +309,9 @@ def _raised_in_callee(exc: StudentError, exercise: str, ctx: RunContext | None) 
     return None
 
 
-def _reached(student, callees: list[str]) -> dict[str, str]:
-    """The graded functions a caller reaches through ``callees``: each callee, and what it calls in
-    turn (the assignment's ``calls``), mapped to the direct callee it is reached through."""
-    calls = student._ctx.calls if getattr(student, "_ctx", None) is not None else {}
+def _walk(calls: dict[str, tuple[str, ...]], callees: list[str]) -> dict[str, str]:
+    """Each of ``callees`` and what it calls in turn (``calls``), mapped to the direct callee it is
+    reached through."""
     via: dict[str, str] = {}
     stack = [(c, c) for c in reversed(callees)]
     while stack:
@@ -328,6 +321,12 @@ def _reached(student, callees: list[str]) -> dict[str, str]:
         via[name] = direct
         stack += [(c, direct) for c in reversed(calls.get(name, ()))]
     return via
+
+
+def _reached(student, callees: list[str]) -> dict[str, str]:
+    """The graded functions a caller reaches through ``callees``: each callee, and what it calls in
+    turn (the assignment's ``calls``), mapped to the direct callee it is reached through."""
+    return _walk(student._ctx.calls if getattr(student, "_ctx", None) is not None else {}, callees)
 
 
 @dataclass(frozen=True)
